@@ -1,0 +1,125 @@
+"""What every v3 route shares: the context, who is asking, and how a route is declared."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel
+
+from moot.api.json import JSONResponse, check_shape
+from moot.context import Context
+from moot.errors import IncorrectLogin, MootError
+from moot.security import read_token
+from moot.views.people import Viewer, load_viewer
+
+AUTH_COOKIE = "jwt"
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def get_context(request: Request) -> Context:
+    ctx: Context = request.app.state.ctx
+    return ctx
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    if header[:7].lower() == "bearer " and header[7:].strip():
+        return header[7:].strip()
+    return request.cookies.get(AUTH_COOKIE) or None
+
+
+def current_viewer(request: Request) -> Viewer | None:
+    """The logged-in user, or None: an invalid token makes the request anonymous, as in Lemmy."""
+    if hasattr(request.state, "viewer"):
+        return request.state.viewer  # type: ignore[no-any-return]
+    viewer = None
+    token = bearer_token(request)
+    if token:
+        ctx = get_context(request)
+        user_id = read_token(token, ctx.site().jwt_secret)
+        if user_id is not None:
+            with ctx.db.read() as conn:
+                viewer = load_viewer(conn, user_id, token)
+    request.state.viewer = viewer
+    return viewer
+
+
+def reader(request: Request) -> Viewer | None:
+    """The viewer of a read endpoint; a private instance refuses anonymous readers."""
+    viewer = current_viewer(request)
+    if viewer is None and get_context(request).site().local_site["private_instance"]:
+        raise MootError("instance_is_private")
+    return viewer
+
+
+def require_viewer(request: Request) -> Viewer:
+    viewer = current_viewer(request)
+    if viewer is None:
+        raise IncorrectLogin()
+    return viewer
+
+
+def require_admin(request: Request) -> Viewer:
+    viewer = require_viewer(request)
+    if not viewer.admin:
+        raise MootError("not_an_admin")
+    return viewer
+
+
+Ctx = Annotated[Context, Depends(get_context)]
+MaybeUser = Annotated[Viewer | None, Depends(reader)]
+User = Annotated[Viewer, Depends(require_viewer)]
+Admin = Annotated[Viewer, Depends(require_admin)]
+
+
+class Api:
+    """A router whose routes return plain dicts, documented (and, in tests, checked) by a model.
+
+    Views build Lemmy's JSON directly for speed; ``validate`` makes every response pass through
+    its pydantic model too, so a missing or extra field fails the test suite.
+    """
+
+    validate = False
+
+    def __init__(self) -> None:
+        self.router = APIRouter()
+
+    def route(self, method: str, path: str, model: type[BaseModel]) -> Callable[[F], F]:
+        def decorate(fn: F) -> F:
+            @functools.wraps(fn)
+            def endpoint(*args: Any, **kwargs: Any) -> Any:
+                data = fn(*args, **kwargs)
+                if isinstance(data, JSONResponse):
+                    return data
+                if Api.validate:
+                    check_shape(model, data)
+                return JSONResponse(data)
+
+            self.router.add_api_route(path, endpoint, methods=[method], response_model=None,
+                                      responses={200: {"model": model}}, name=fn.__name__)
+            return fn
+
+        return decorate
+
+    def get(self, path: str, model: type[BaseModel]) -> Callable[[F], F]:
+        return self.route("GET", path, model)
+
+    def post(self, path: str, model: type[BaseModel]) -> Callable[[F], F]:
+        return self.route("POST", path, model)
+
+    def put(self, path: str, model: type[BaseModel]) -> Callable[[F], F]:
+        return self.route("PUT", path, model)
+
+
+def client_ip(request: Request) -> str:
+    forwarded = request.headers.get("x-forwarded-for")
+    if forwarded:
+        return forwarded.split(",")[0].strip()
+    return request.client.host if request.client else "unknown"
+
+
+def success() -> dict[str, bool]:
+    return {"success": True}

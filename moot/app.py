@@ -1,0 +1,39 @@
+"""Builds the ASGI application: the v3 API, nodeinfo, and (later) pages and federation."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI
+from starlette.middleware.cors import CORSMiddleware
+
+from moot.api.errors import CrashGuard, install_error_handlers
+from moot.api.ratelimit import RateLimitMiddleware
+from moot.api.v3 import routers as v3_routers
+from moot.api.v3.deps import Api
+from moot.config import Settings
+from moot.context import Context
+from moot.db.engine import Database, make_engine
+from moot.federation import nodeinfo
+
+
+def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
+    logging.basicConfig(level=settings.log_level.upper(),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    db = db or Database(make_engine(settings.database_url, pool_size=min(settings.threads, 20)))
+    ctx = Context(settings=settings, db=db)
+    Api.validate = settings.validate_responses
+    app = FastAPI(title="Moot", version="0.1.0",
+                  summary="Lemmy HTTP API v3, served by Moot",
+                  openapi_url="/api/v3/openapi.json", docs_url="/api/v3/docs", redoc_url=None)
+    app.state.ctx = ctx
+    install_error_handlers(app)
+    for router in v3_routers():
+        app.include_router(router, prefix="/api/v3")
+    app.include_router(nodeinfo.router)
+    app.add_middleware(RateLimitMiddleware)
+    # Lemmy's default: any origin, method and header (browser apps such as Voyager need it).
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"],
+                       allow_headers=["*"], expose_headers=["*"], max_age=3600)
+    app.add_middleware(CrashGuard)
+    return app

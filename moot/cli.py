@@ -1,0 +1,67 @@
+"""The ``moot`` command: serve, migrate."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from moot.config import ConfigError, Settings, load_settings
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return load_settings(host=getattr(args, "host", None), port=getattr(args, "port", None))
+
+
+def prepare_database(settings: Settings) -> None:
+    """Create or migrate the database, then create the site and setup admin if needed."""
+    from moot.actions.site import do_bootstrap
+    from moot.db.engine import Database, make_engine
+    from moot.db.migrate import upgrade
+
+    db = Database(make_engine(settings.database_url, pool_size=1))
+    try:
+        upgrade(db)
+        do_bootstrap(db, settings)
+    finally:
+        db.dispose()
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    prepare_database(settings)
+    print(f"database at {settings.database_url.split('@')[-1]} is up to date")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from moot.app import create_app
+
+    settings = _settings(args)
+    prepare_database(settings)
+    app = create_app(settings)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level,
+                proxy_headers=True, forwarded_allow_ips="127.0.0.1", access_log=False)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="moot", description="Moot: a federated forum server")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="create or migrate the database and serve")
+    serve.add_argument("--host", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to bind (default 8536)")
+    serve.set_defaults(func=cmd_serve)
+    migrate = sub.add_parser("migrate", help="create or migrate the database, then exit")
+    migrate.set_defaults(func=cmd_migrate)
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except ConfigError as exc:
+        print(f"moot: configuration error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

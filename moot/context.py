@@ -1,0 +1,63 @@
+"""What every door hands to actions and views: settings, the database, and the site's settings."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+
+from moot.config import Settings
+from moot.db import tables as t
+from moot.db.engine import Database
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """The local site's rows, cached: read on every request, changed by admins rarely."""
+
+    site: dict[str, Any]
+    local_site: dict[str, Any]
+    rate_limit: dict[str, Any]
+    instance_id: int
+    jwt_secret: str
+
+
+@dataclass
+class Context:
+    settings: Settings
+    db: Database
+    _site: SiteInfo | None = None
+    _site_loaded: float = 0.0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    # Other processes may change the site; re-read it at least this often.
+    site_ttl: float = 5.0
+
+    def site(self) -> SiteInfo:
+        if self._site is None or time.monotonic() - self._site_loaded > self.site_ttl:
+            with self._lock:
+                self._site = self._load_site()
+                self._site_loaded = time.monotonic()
+        return self._site
+
+    def site_changed(self) -> None:
+        self._site = None
+
+    def _load_site(self) -> SiteInfo:
+        with self.db.read() as conn:
+            local_site = conn.execute(select(t.local_site)).mappings().one()
+            site = conn.execute(select(t.site).where(t.site.c.id == local_site["site_id"])
+                                ).mappings().one()
+            rate = conn.execute(select(t.local_site_rate_limit)).mappings().one()
+            secret = conn.execute(select(t.secret.c.jwt_secret)).scalar_one()
+        return SiteInfo(_plain(site), _plain(local_site), _plain(rate), site["instance_id"], secret)
+
+    def url(self, path: str) -> str:
+        return self.settings.base_url + path
+
+
+def _plain(row: Any) -> dict[str, Any]:
+    # Row keys are SQLAlchemy quoted_name objects; JSON encoders want plain str.
+    return {str(k): v for k, v in row.items()}

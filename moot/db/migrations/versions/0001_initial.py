@@ -1,0 +1,572 @@
+"""initial schema
+
+Revision ID: 0001_initial
+Revises: 
+Create Date: 2026-11-26 15:48:01.695687
+"""
+from alembic import op
+import sqlalchemy as sa
+import moot.db.types
+from moot import ranking
+from moot.db import search_sql
+
+
+revision = '0001_initial'
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table('instance',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('domain', sa.Text(), nullable=False),
+    sa.Column('published', moot.db.types.UtcDateTime(), nullable=False),
+    sa.Column('updated', moot.db.types.UtcDateTime(), nullable=True),
+    sa.Column('software', sa.Text(), nullable=True),
+    sa.Column('version', sa.Text(), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_instance')),
+    sa.UniqueConstraint('domain', name=op.f('uq_instance_domain'))
+    )
+    op.create_table('language',
+    sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('code', sa.String(length=3), nullable=False),
+    sa.Column('name', sa.Text(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_language'))
+    )
+    op.create_table('secret',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('jwt_secret', sa.Text(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_secret'))
+    )
+    op.create_table('community',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('name', sa.String(length=255), nullable=False),
+    sa.Column('title', sa.String(length=255), nullable=False),
+    sa.Column('description', sa.Text(), nullable=True),
+    sa.Column('removed', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('published', moot.db.types.UtcDateTime(), nullable=False),
+    sa.Column('updated', moot.db.types.UtcDateTime(), nullable=True),
+    sa.Column('deleted', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('nsfw', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('actor_id', sa.Text(), nullable=False),
+    sa.Column('local', sa.Boolean(), server_default=sa.text('(true)'), nullable=False),
+    sa.Column('private_key', sa.Text(), nullable=True),
+    sa.Column('public_key', sa.Text(), nullable=False),
+    sa.Column('last_refreshed_at', moot.db.types.UtcDateTime(), nullable=False),
+    sa.Column('icon', sa.Text(), nullable=True),
+    sa.Column('banner', sa.Text(), nullable=True),
+    sa.Column('followers_url', sa.Text(), nullable=True),
+    sa.Column('inbox_url', sa.Text(), nullable=False),
+    sa.Column('shared_inbox_url', sa.Text(), nullable=True),
+    sa.Column('hidden', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('posting_restricted_to_mods', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('instance_id', sa.Integer(), nullable=False),
+    sa.Column('moderators_url', sa.Text(), nullable=True),
+    sa.Column('featured_url', sa.Text(), nullable=True),
+    sa.Column('visibility', sa.String(length=20), server_default='Public', nullable=False),
+    sa.Column('subscribers', sa.Integer(), server_default=sa.text('0'), nullable=False),
+    sa.Column('subscribers_local', sa.Integer(), server_default=sa.text('0'), nullable=False),
+    sa.Column('posts', sa.Integer(), server_default=sa.text('0'), nullable=False),
+    sa.Column('comments', sa.Integer(), server_default=sa.text('0'), nullable=False),
+    sa.Column('users_active_day', sa.Integer(), server_default=sa.text('0'), nullable=False),
+    sa.Column('users_active_week', sa.Integer(), server_default=sa.text('0'), nullable=False),
+    sa.Column('users_active_month', sa.Integer(), server_default=sa.text('0'), nullable=False),
+    sa.Column('users_active_half_year', sa.Integer(), server_default=sa.text('0'), nullable=False),
+    sa.ForeignKeyConstraint(['instance_id'], ['instance.id'], name=op.f('fk_community_instance_id_instance'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_community')),
+    sa.UniqueConstraint('actor_id', name=op.f('uq_community_actor_id')),
+    sa.UniqueConstraint('name', 'instance_id', name='uq_community_name_instance')
+    )
+    with op.batch_alter_table('community', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_community_instance_id'), ['instance_id'], unique=False)
+        batch_op.create_index('ix_community_published', ['published'], unique=False)
+        batch_op.create_index('ix_community_subscribers', ['subscribers'], unique=False)
+
+    op.create_table('person',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('name', sa.String(length=255), nullable=False),
+    sa.Column('display_name', sa.String(length=255), nullable=True),
+    sa.Column('avatar', sa.Text(), nullable=True),
+    sa.Column('banned', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('published', moot.db.types.UtcDateTime(), nullable=False),
+    sa.Column('updated', moot.db.types.UtcDateTime(), nullable=True),
+    sa.Column('actor_id', sa.Text(), nullable=False),
+    sa.Column('bio', sa.Text(), nullable=True),
+    sa.Column('local', sa.Boolean(), server_default=sa.text('(true)'), nullable=False),
+    sa.Column('private_key', sa.Text(), nullable=True),
+    sa.Column('public_key', sa.Text(), nullable=False),
+    sa.Column('last_refreshed_at', moot.db.types.UtcDateTime(), nullable=False),
+    sa.Column('banner', sa.Text(), nullable=True),
+    sa.Column('deleted', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('inbox_url', sa.Text(), nullable=False),
+    sa.Column('shared_inbox_url', sa.Text(), nullable=True),
+    sa.Column('matrix_user_id', sa.Text(), nullable=True),
+    sa.Column('bot_account', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('ban_expires', moot.db.types.UtcDateTime(), nullable=True),
+    sa.Column('instance_id', sa.Integer(), nullable=False),
+    sa.Column('post_count', sa.Integer(), server_default=sa.text('0'), nullable=False),
+    sa.Column('post_score', sa.Integer(), server_default=sa.text('0'), nullable=False),
+    sa.Column('comment_count', sa.Integer(), server_default=sa.text('0'), nullable=False),
+    sa.Column('comment_score', sa.Integer(), server_default=sa.text('0'), nullable=False),
+    sa.ForeignKeyConstraint(['instance_id'], ['instance.id'], name=op.f('fk_person_instance_id_instance'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_person')),
+    sa.UniqueConstraint('actor_id', name=op.f('uq_person_actor_id')),
+    sa.UniqueConstraint('name', 'instance_id', name='uq_person_name_instance')
+    )
+    with op.batch_alter_table('person', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_person_instance_id'), ['instance_id'], unique=False)
+
+    op.create_table('site',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('name', sa.String(length=20), nullable=False),
+    sa.Column('sidebar', sa.Text(), nullable=True),
+    sa.Column('published', moot.db.types.UtcDateTime(), nullable=False),
+    sa.Column('updated', moot.db.types.UtcDateTime(), nullable=True),
+    sa.Column('icon', sa.Text(), nullable=True),
+    sa.Column('banner', sa.Text(), nullable=True),
+    sa.Column('description', sa.String(length=150), nullable=True),
+    sa.Column('actor_id', sa.Text(), nullable=False),
+    sa.Column('last_refreshed_at', moot.db.types.UtcDateTime(), nullable=False),
+    sa.Column('inbox_url', sa.Text(), nullable=False),
+    sa.Column('private_key', sa.Text(), nullable=True),
+    sa.Column('public_key', sa.Text(), nullable=False),
+    sa.Column('instance_id', sa.Integer(), nullable=False),
+    sa.Column('content_warning', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['instance_id'], ['instance.id'], name=op.f('fk_site_instance_id_instance'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_site')),
+    sa.UniqueConstraint('actor_id', name=op.f('uq_site_actor_id'))
+    )
+    op.create_table('community_block',
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('community_id', sa.Integer(), nullable=False),
+    sa.Column('published', moot.db.types.UtcDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['community_id'], ['community.id'], name=op.f('fk_community_block_community_id_community'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_community_block_person_id_person'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('person_id', 'community_id', name=op.f('pk_community_block'))
+    )
+    op.create_table('community_follower',
+    sa.Column('community_id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('published', moot.db.types.UtcDateTime(), nullable=False),
+    sa.Column('pending', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.ForeignKeyConstraint(['community_id'], ['community.id'], name=op.f('fk_community_follower_community_id_community'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_community_follower_person_id_person'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('community_id', 'person_id', name=op.f('pk_community_follower'))
+    )
+    with op.batch_alter_table('community_follower', schema=None) as batch_op:
+        batch_op.create_index('ix_community_follower_person', ['person_id'], unique=False)
+
+    op.create_table('community_moderator',
+    sa.Column('community_id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('published', moot.db.types.UtcDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['community_id'], ['community.id'], name=op.f('fk_community_moderator_community_id_community'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_community_moderator_person_id_person'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('community_id', 'person_id', name=op.f('pk_community_moderator'))
+    )
+    with op.batch_alter_table('community_moderator', schema=None) as batch_op:
+        batch_op.create_index('ix_community_moderator_person', ['person_id'], unique=False)
+
+    op.create_table('community_person_ban',
+    sa.Column('community_id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('published', moot.db.types.UtcDateTime(), nullable=False),
+    sa.Column('expires', moot.db.types.UtcDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['community_id'], ['community.id'], name=op.f('fk_community_person_ban_community_id_community'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_community_person_ban_person_id_person'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('community_id', 'person_id', name=op.f('pk_community_person_ban'))
+    )
+    op.create_table('instance_block',
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('instance_id', sa.Integer(), nullable=False),
+    sa.Column('published', moot.db.types.UtcDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['instance_id'], ['instance.id'], name=op.f('fk_instance_block_instance_id_instance'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_instance_block_person_id_person'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('person_id', 'instance_id', name=op.f('pk_instance_block'))
+    )
+    op.create_table('local_site',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('site_id', sa.Integer(), nullable=False),
+    sa.Column('site_setup', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('enable_downvotes', sa.Boolean(), server_default=sa.text('(true)'), nullable=False),
+    sa.Column('enable_nsfw', sa.Boolean(), server_default=sa.text('(true)'), nullable=False),
+    sa.Column('community_creation_admin_only', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('require_email_verification', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('application_question', sa.Text(), nullable=True),
+    sa.Column('private_instance', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('default_theme', sa.Text(), server_default='browser', nullable=False),
+    sa.Column('default_post_listing_type', sa.String(length=20), server_default='Local', nullable=False),
+    sa.Column('legal_information', sa.Text(), nullable=True),
+    sa.Column('hide_modlog_mod_names', sa.Boolean(), server_default=sa.text('(true)'), nullable=False),
+    sa.Column('application_email_admins', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('slur_filter_regex', sa.Text(), nullable=True),
+    sa.Column('actor_name_max_length', sa.Integer(), server_default=sa.text('(20)'), nullable=False),
+    sa.Column('federation_enabled', sa.Boolean(), server_default=sa.text('(true)'), nullable=False),
+    sa.Column('captcha_enabled', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('captcha_difficulty', sa.String(length=10), server_default='medium', nullable=False),
+    sa.Column('published', moot.db.types.UtcDateTime(), nullable=False),
+    sa.Column('updated', moot.db.types.UtcDateTime(), nullable=True),
+    sa.Column('registration_mode', sa.String(length=20), server_default='RequireApplication', nullable=False),
+    sa.Column('reports_email_admins', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('federation_signed_fetch', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('default_post_listing_mode', sa.String(length=10), server_default='List', nullable=False),
+    sa.Column('default_sort_type', sa.String(length=20), server_default='Active', nullable=False),
+    sa.ForeignKeyConstraint(['site_id'], ['site.id'], name=op.f('fk_local_site_site_id_site'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_local_site'))
+    )
+    op.create_table('local_user',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('password_encrypted', sa.Text(), nullable=False),
+    sa.Column('email', sa.Text(), nullable=True),
+    sa.Column('show_nsfw', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('theme', sa.Text(), server_default='browser', nullable=False),
+    sa.Column('default_sort_type', sa.String(length=20), server_default='Active', nullable=False),
+    sa.Column('default_listing_type', sa.String(length=20), server_default='Local', nullable=False),
+    sa.Column('interface_language', sa.String(length=20), server_default='browser', nullable=False),
+    sa.Column('show_avatars', sa.Boolean(), server_default=sa.text('(true)'), nullable=False),
+    sa.Column('send_notifications_to_email', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('show_scores', sa.Boolean(), server_default=sa.text('(true)'), nullable=False),
+    sa.Column('show_bot_accounts', sa.Boolean(), server_default=sa.text('(true)'), nullable=False),
+    sa.Column('show_read_posts', sa.Boolean(), server_default=sa.text('(true)'), nullable=False),
+    sa.Column('email_verified', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('accepted_application', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('totp_2fa_secret', sa.Text(), nullable=True),
+    sa.Column('open_links_in_new_tab', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('blur_nsfw', sa.Boolean(), server_default=sa.text('(true)'), nullable=False),
+    sa.Column('auto_expand', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('infinite_scroll_enabled', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('admin', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('post_listing_mode', sa.String(length=10), server_default='List', nullable=False),
+    sa.Column('totp_2fa_enabled', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('enable_keyboard_navigation', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('enable_animated_images', sa.Boolean(), server_default=sa.text('(true)'), nullable=False),
+    sa.Column('collapse_bot_comments', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('last_donation_notification', moot.db.types.UtcDateTime(), nullable=False),
+    sa.Column('vote_display_score', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('vote_display_upvotes', sa.Boolean(), server_default=sa.text('(true)'), nullable=False),
+    sa.Column('vote_display_downvotes', sa.Boolean(), server_default=sa.text('(true)'), nullable=False),
+    sa.Column('vote_display_upvote_percentage', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('password_changed', sa.Integer(), server_default=sa.text('0'), nullable=False),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_local_user_person_id_person'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_local_user')),
+    sa.UniqueConstraint('email', name=op.f('uq_local_user_email')),
+    sa.UniqueConstraint('person_id', name='uq_local_user_person_id')
+    )
+    op.create_table('person_block',
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('target_id', sa.Integer(), nullable=False),
+    sa.Column('published', moot.db.types.UtcDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_person_block_person_id_person'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['target_id'], ['person.id'], name=op.f('fk_person_block_target_id_person'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('person_id', 'target_id', name=op.f('pk_person_block'))
+    )
+    op.create_table('post',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('url', sa.String(length=2000), nullable=True),
+    sa.Column('body', sa.Text(), nullable=True),
+    sa.Column('creator_id', sa.Integer(), nullable=False),
+    sa.Column('community_id', sa.Integer(), nullable=False),
+    sa.Column('removed', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('locked', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('published', moot.db.types.UtcDateTime(), nullable=False),
+    sa.Column('updated', moot.db.types.UtcDateTime(), nullable=True),
+    sa.Column('deleted', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('nsfw', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('embed_title', sa.Text(), nullable=True),
+    sa.Column('embed_description', sa.Text(), nullable=True),
+    sa.Column('thumbnail_url', sa.Text(), nullable=True),
+    sa.Column('ap_id', sa.Text(), nullable=False),
+    sa.Column('local', sa.Boolean(), server_default=sa.text('(true)'), nullable=False),
+    sa.Column('embed_video_url', sa.Text(), nullable=True),
+    sa.Column('language_id', sa.Integer(), server_default=sa.text('0'), nullable=False),
+    sa.Column('featured_community', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('featured_local', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('url_content_type', sa.Text(), nullable=True),
+    sa.Column('alt_text', sa.Text(), nullable=True),
+    sa.Column('comments', sa.Integer(), server_default=sa.text('0'), nullable=False),
+    sa.Column('score', sa.Integer(), server_default=sa.text('0'), nullable=False),
+    sa.Column('upvotes', sa.Integer(), server_default=sa.text('0'), nullable=False),
+    sa.Column('downvotes', sa.Integer(), server_default=sa.text('0'), nullable=False),
+    sa.Column('newest_comment_time', moot.db.types.UtcDateTime(), nullable=False),
+    sa.Column('newest_comment_time_necro', moot.db.types.UtcDateTime(), nullable=False),
+    sa.Column('controversy_rank', sa.Float(), server_default=sa.text('0'), nullable=False),
+    sa.ForeignKeyConstraint(['community_id'], ['community.id'], name=op.f('fk_post_community_id_community'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['creator_id'], ['person.id'], name=op.f('fk_post_creator_id_person'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_post')),
+    sa.UniqueConstraint('ap_id', name=op.f('uq_post_ap_id'))
+    )
+    with op.batch_alter_table('post', schema=None) as batch_op:
+        batch_op.create_index('ix_post_comments', ['comments'], unique=False)
+        batch_op.create_index('ix_post_community_published', ['community_id', 'published'], unique=False)
+        batch_op.create_index('ix_post_controversy', ['controversy_rank'], unique=False)
+        batch_op.create_index('ix_post_creator_published', ['creator_id', 'published'], unique=False)
+        batch_op.create_index('ix_post_newest_comment_time', ['newest_comment_time'], unique=False)
+        batch_op.create_index('ix_post_newest_comment_time_necro', ['newest_comment_time_necro'], unique=False)
+        batch_op.create_index('ix_post_published', ['published'], unique=False)
+        batch_op.create_index('ix_post_score', ['score'], unique=False)
+        batch_op.create_index('ix_post_url', ['url'], unique=False)
+
+    op.create_table('comment',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('creator_id', sa.Integer(), nullable=False),
+    sa.Column('post_id', sa.Integer(), nullable=False),
+    sa.Column('content', sa.Text(), nullable=False),
+    sa.Column('removed', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('published', moot.db.types.UtcDateTime(), nullable=False),
+    sa.Column('updated', moot.db.types.UtcDateTime(), nullable=True),
+    sa.Column('deleted', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('ap_id', sa.Text(), nullable=False),
+    sa.Column('local', sa.Boolean(), server_default=sa.text('(true)'), nullable=False),
+    sa.Column('path', sa.String(length=1000), server_default='0', nullable=False),
+    sa.Column('depth', sa.Integer(), server_default=sa.text('1'), nullable=False),
+    sa.Column('distinguished', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('language_id', sa.Integer(), server_default=sa.text('0'), nullable=False),
+    sa.Column('score', sa.Integer(), server_default=sa.text('0'), nullable=False),
+    sa.Column('upvotes', sa.Integer(), server_default=sa.text('0'), nullable=False),
+    sa.Column('downvotes', sa.Integer(), server_default=sa.text('0'), nullable=False),
+    sa.Column('child_count', sa.Integer(), server_default=sa.text('0'), nullable=False),
+    sa.Column('controversy_rank', sa.Float(), server_default=sa.text('0'), nullable=False),
+    sa.ForeignKeyConstraint(['creator_id'], ['person.id'], name=op.f('fk_comment_creator_id_person'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['post_id'], ['post.id'], name=op.f('fk_comment_post_id_post'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_comment')),
+    sa.UniqueConstraint('ap_id', name=op.f('uq_comment_ap_id'))
+    )
+    with op.batch_alter_table('comment', schema=None) as batch_op:
+        batch_op.create_index('ix_comment_creator_published', ['creator_id', 'published'], unique=False)
+        batch_op.create_index('ix_comment_post_path', ['post_id', 'path'], unique=False)
+        batch_op.create_index('ix_comment_published', ['published'], unique=False)
+
+    op.create_table('local_site_rate_limit',
+    sa.Column('local_site_id', sa.Integer(), nullable=False),
+    sa.Column('message', sa.Integer(), server_default=sa.text('(180)'), nullable=False),
+    sa.Column('message_per_second', sa.Integer(), server_default=sa.text('(60)'), nullable=False),
+    sa.Column('post', sa.Integer(), server_default=sa.text('6'), nullable=False),
+    sa.Column('post_per_second', sa.Integer(), server_default=sa.text('(600)'), nullable=False),
+    sa.Column('register', sa.Integer(), server_default=sa.text('3'), nullable=False),
+    sa.Column('register_per_second', sa.Integer(), server_default=sa.text('(3600)'), nullable=False),
+    sa.Column('image', sa.Integer(), server_default=sa.text('6'), nullable=False),
+    sa.Column('image_per_second', sa.Integer(), server_default=sa.text('(3600)'), nullable=False),
+    sa.Column('comment', sa.Integer(), server_default=sa.text('6'), nullable=False),
+    sa.Column('comment_per_second', sa.Integer(), server_default=sa.text('(600)'), nullable=False),
+    sa.Column('search', sa.Integer(), server_default=sa.text('(60)'), nullable=False),
+    sa.Column('search_per_second', sa.Integer(), server_default=sa.text('(600)'), nullable=False),
+    sa.Column('import_user_settings', sa.Integer(), server_default=sa.text('1'), nullable=False),
+    sa.Column('import_user_settings_per_second', sa.Integer(), server_default=sa.text('(86400)'), nullable=False),
+    sa.Column('published', moot.db.types.UtcDateTime(), nullable=False),
+    sa.Column('updated', moot.db.types.UtcDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['local_site_id'], ['local_site.id'], name=op.f('fk_local_site_rate_limit_local_site_id_local_site'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('local_site_id', name=op.f('pk_local_site_rate_limit'))
+    )
+    op.create_table('login_token',
+    sa.Column('token', sa.Text(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('published', moot.db.types.UtcDateTime(), nullable=False),
+    sa.Column('ip', sa.Text(), nullable=True),
+    sa.Column('user_agent', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['local_user.id'], name=op.f('fk_login_token_user_id_local_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('token', name=op.f('pk_login_token'))
+    )
+    with op.batch_alter_table('login_token', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_login_token_user_id'), ['user_id'], unique=False)
+
+    op.create_table('person_post_aggregates',
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('post_id', sa.Integer(), nullable=False),
+    sa.Column('read_comments', sa.Integer(), server_default=sa.text('0'), nullable=False),
+    sa.Column('published', moot.db.types.UtcDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_person_post_aggregates_person_id_person'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['post_id'], ['post.id'], name=op.f('fk_person_post_aggregates_post_id_post'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('person_id', 'post_id', name=op.f('pk_person_post_aggregates'))
+    )
+    op.create_table('post_hide',
+    sa.Column('post_id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('published', moot.db.types.UtcDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_post_hide_person_id_person'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['post_id'], ['post.id'], name=op.f('fk_post_hide_post_id_post'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('post_id', 'person_id', name=op.f('pk_post_hide'))
+    )
+    with op.batch_alter_table('post_hide', schema=None) as batch_op:
+        batch_op.create_index('ix_post_hide_person', ['person_id', 'published'], unique=False)
+
+    op.create_table('post_like',
+    sa.Column('post_id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('score', sa.Integer(), nullable=False),
+    sa.Column('published', moot.db.types.UtcDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_post_like_person_id_person'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['post_id'], ['post.id'], name=op.f('fk_post_like_post_id_post'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('post_id', 'person_id', name=op.f('pk_post_like'))
+    )
+    with op.batch_alter_table('post_like', schema=None) as batch_op:
+        batch_op.create_index('ix_post_like_person', ['person_id', 'published'], unique=False)
+
+    op.create_table('post_read',
+    sa.Column('post_id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('published', moot.db.types.UtcDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_post_read_person_id_person'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['post_id'], ['post.id'], name=op.f('fk_post_read_post_id_post'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('post_id', 'person_id', name=op.f('pk_post_read'))
+    )
+    with op.batch_alter_table('post_read', schema=None) as batch_op:
+        batch_op.create_index('ix_post_read_person', ['person_id', 'published'], unique=False)
+
+    op.create_table('post_saved',
+    sa.Column('post_id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('published', moot.db.types.UtcDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_post_saved_person_id_person'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['post_id'], ['post.id'], name=op.f('fk_post_saved_post_id_post'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('post_id', 'person_id', name=op.f('pk_post_saved'))
+    )
+    with op.batch_alter_table('post_saved', schema=None) as batch_op:
+        batch_op.create_index('ix_post_saved_person', ['person_id', 'published'], unique=False)
+
+    op.create_table('registration_application',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('local_user_id', sa.Integer(), nullable=False),
+    sa.Column('answer', sa.Text(), nullable=False),
+    sa.Column('admin_id', sa.Integer(), nullable=True),
+    sa.Column('deny_reason', sa.Text(), nullable=True),
+    sa.Column('published', moot.db.types.UtcDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['local_user_id'], ['local_user.id'], name=op.f('fk_registration_application_local_user_id_local_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_registration_application'))
+    )
+    op.create_table('comment_like',
+    sa.Column('comment_id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('post_id', sa.Integer(), nullable=False),
+    sa.Column('score', sa.Integer(), nullable=False),
+    sa.Column('published', moot.db.types.UtcDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['comment_id'], ['comment.id'], name=op.f('fk_comment_like_comment_id_comment'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_comment_like_person_id_person'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['post_id'], ['post.id'], name=op.f('fk_comment_like_post_id_post'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('comment_id', 'person_id', name=op.f('pk_comment_like'))
+    )
+    with op.batch_alter_table('comment_like', schema=None) as batch_op:
+        batch_op.create_index('ix_comment_like_person', ['person_id', 'published'], unique=False)
+
+    op.create_table('comment_reply',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('recipient_id', sa.Integer(), nullable=False),
+    sa.Column('comment_id', sa.Integer(), nullable=False),
+    sa.Column('read', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('published', moot.db.types.UtcDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['comment_id'], ['comment.id'], name=op.f('fk_comment_reply_comment_id_comment'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['recipient_id'], ['person.id'], name=op.f('fk_comment_reply_recipient_id_person'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_comment_reply'))
+    )
+    with op.batch_alter_table('comment_reply', schema=None) as batch_op:
+        batch_op.create_index('ix_comment_reply_recipient', ['recipient_id', 'read'], unique=False)
+
+    op.create_table('comment_saved',
+    sa.Column('comment_id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('published', moot.db.types.UtcDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['comment_id'], ['comment.id'], name=op.f('fk_comment_saved_comment_id_comment'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_comment_saved_person_id_person'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('comment_id', 'person_id', name=op.f('pk_comment_saved'))
+    )
+    with op.batch_alter_table('comment_saved', schema=None) as batch_op:
+        batch_op.create_index('ix_comment_saved_person', ['person_id', 'published'], unique=False)
+
+    _dialect_specific_upgrade()
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('comment_saved', schema=None) as batch_op:
+        batch_op.drop_index('ix_comment_saved_person')
+
+    op.drop_table('comment_saved')
+    with op.batch_alter_table('comment_reply', schema=None) as batch_op:
+        batch_op.drop_index('ix_comment_reply_recipient')
+
+    op.drop_table('comment_reply')
+    with op.batch_alter_table('comment_like', schema=None) as batch_op:
+        batch_op.drop_index('ix_comment_like_person')
+
+    op.drop_table('comment_like')
+    op.drop_table('registration_application')
+    with op.batch_alter_table('post_saved', schema=None) as batch_op:
+        batch_op.drop_index('ix_post_saved_person')
+
+    op.drop_table('post_saved')
+    with op.batch_alter_table('post_read', schema=None) as batch_op:
+        batch_op.drop_index('ix_post_read_person')
+
+    op.drop_table('post_read')
+    with op.batch_alter_table('post_like', schema=None) as batch_op:
+        batch_op.drop_index('ix_post_like_person')
+
+    op.drop_table('post_like')
+    with op.batch_alter_table('post_hide', schema=None) as batch_op:
+        batch_op.drop_index('ix_post_hide_person')
+
+    op.drop_table('post_hide')
+    op.drop_table('person_post_aggregates')
+    with op.batch_alter_table('login_token', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_login_token_user_id'))
+
+    op.drop_table('login_token')
+    op.drop_table('local_site_rate_limit')
+    with op.batch_alter_table('comment', schema=None) as batch_op:
+        batch_op.drop_index('ix_comment_published')
+        batch_op.drop_index('ix_comment_post_path')
+        batch_op.drop_index('ix_comment_creator_published')
+
+    op.drop_table('comment')
+    with op.batch_alter_table('post', schema=None) as batch_op:
+        batch_op.drop_index('ix_post_url')
+        batch_op.drop_index('ix_post_score')
+        batch_op.drop_index('ix_post_published')
+        batch_op.drop_index('ix_post_newest_comment_time_necro')
+        batch_op.drop_index('ix_post_newest_comment_time')
+        batch_op.drop_index('ix_post_creator_published')
+        batch_op.drop_index('ix_post_controversy')
+        batch_op.drop_index('ix_post_community_published')
+        batch_op.drop_index('ix_post_comments')
+
+    op.drop_table('post')
+    op.drop_table('person_block')
+    op.drop_table('local_user')
+    op.drop_table('local_site')
+    op.drop_table('instance_block')
+    op.drop_table('community_person_ban')
+    with op.batch_alter_table('community_moderator', schema=None) as batch_op:
+        batch_op.drop_index('ix_community_moderator_person')
+
+    op.drop_table('community_moderator')
+    with op.batch_alter_table('community_follower', schema=None) as batch_op:
+        batch_op.drop_index('ix_community_follower_person')
+
+    op.drop_table('community_follower')
+    op.drop_table('community_block')
+    op.drop_table('site')
+    with op.batch_alter_table('person', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_person_instance_id'))
+
+    op.drop_table('person')
+    with op.batch_alter_table('community', schema=None) as batch_op:
+        batch_op.drop_index('ix_community_subscribers')
+        batch_op.drop_index('ix_community_published')
+        batch_op.drop_index(batch_op.f('ix_community_instance_id'))
+
+    op.drop_table('community')
+    op.drop_table('secret')
+    op.drop_table('language')
+    op.drop_table('instance')
+
+
+def _dialect_specific_upgrade() -> None:
+    bind = op.get_bind()
+    if bind.dialect.name == "sqlite":
+        for statement in search_sql.sqlite_statements():
+            op.execute(statement)
+    else:
+        op.execute(ranking.PG_HOT_RANK_FUNCTION)
+        for statement in search_sql.pg_statements():
+            op.execute(statement)

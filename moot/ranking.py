@@ -1,0 +1,69 @@
+"""Lemmy's ranking formulas, in one place, for Python and for SQL.
+
+Hot-style ranks decay with time, so they are not stored: listings compute them in SQL over the
+posts of the last seven days (older ones rank 0 and fall back to ``published``), which an index
+on the time column bounds. Controversy does not decay, so it is stored on every vote.
+See docs/decisions/0002-ranking-without-refresh-jobs.md.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+
+from sqlalchemy import func
+from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql.expression import bindparam
+
+from moot.db.types import UtcDateTime
+
+HOT_WINDOW = timedelta(days=7)
+# Comments made while a post is younger than this bump its Active rank.
+NECRO_WINDOW = timedelta(days=2)
+_HOT_WINDOW_US = int(HOT_WINDOW.total_seconds() * 1_000_000)
+
+
+def hot_rank(score: int, published: datetime, now: datetime) -> float:
+    age = (now - published).total_seconds()
+    if age <= 0 or age >= HOT_WINDOW.total_seconds():
+        return 0.0
+    return math.log10(max(2, score + 2)) / math.pow(age / 3600 + 2, 1.8)
+
+
+def hot_rank_micros(score: int | None, published_us: int | None, now_us: int | None) -> float:
+    """The SQLite implementation of ``moot_hot_rank`` (times as epoch microseconds)."""
+    if score is None or published_us is None or now_us is None:
+        return 0.0
+    age = now_us - published_us
+    if age <= 0 or age >= _HOT_WINDOW_US:
+        return 0.0
+    return math.log10(max(2, score + 2)) / math.pow(age / 3_600_000_000 + 2, 1.8)
+
+
+def controversy_rank(upvotes: int, downvotes: int) -> float:
+    if upvotes <= 0 or downvotes <= 0:
+        return 0.0
+    return float((upvotes + downvotes) ** (min(upvotes, downvotes) / max(upvotes, downvotes)))
+
+
+def scaled_divisor(users_active_month: int) -> float:
+    return math.log10(2 + users_active_month)
+
+
+# PostgreSQL twin of hot_rank_micros, created by the initial migration.
+PG_HOT_RANK_FUNCTION = """
+CREATE OR REPLACE FUNCTION moot_hot_rank(score integer, published timestamptz, now timestamptz)
+RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE
+    WHEN now - published > interval '0' AND now - published < interval '7 days'
+    THEN log(greatest(2, score + 2)::double precision)
+         / power(extract(epoch FROM (now - published)) / 3600.0 + 2, 1.8)
+    ELSE 0::double precision END
+$$
+"""
+
+
+def hot_rank_sql(score: ColumnElement[int], time: ColumnElement[datetime],
+                 now: datetime) -> ColumnElement[float]:
+    return func.moot_hot_rank(score, time, bindparam(None, now, type_=UtcDateTime()),
+                              type_=None)

@@ -1,0 +1,65 @@
+"""Password hashing and login tokens.
+
+New passwords are hashed with Argon2id; bcrypt hashes (Lemmy's) are accepted so that accounts
+imported from Lemmy keep working, and are upgraded to Argon2id at the next successful login.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+
+import bcrypt
+import jwt
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+_hasher = PasswordHasher()
+_DUMMY_HASH = _hasher.hash("moot-dummy-password")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password: str, stored: str | None) -> bool:
+    """Constant-ish time: an unknown user still costs one hash verification."""
+    if stored is None:
+        try:
+            _hasher.verify(_DUMMY_HASH, password + "x")
+        except VerificationError:
+            pass
+        return False
+    if stored.startswith("$2"):
+        try:
+            return bcrypt.checkpw(password.encode(), stored.encode())
+        except ValueError:
+            return False
+    try:
+        return _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(stored: str) -> bool:
+    return stored.startswith("$2") or _hasher.check_needs_rehash(stored)
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(48)
+
+
+def issue_token(local_user_id: int, issuer: str, secret: str) -> str:
+    claims = {"sub": str(local_user_id), "iss": issuer, "iat": int(time.time()),
+              "jti": secrets.token_hex(8)}
+    return jwt.encode(claims, secret, algorithm="HS256")
+
+
+def read_token(token: str, secret: str) -> int | None:
+    """The local_user id a token names, or None if it is not one of ours."""
+    try:
+        claims = jwt.decode(token, secret, algorithms=["HS256"],
+                            options={"require": ["sub", "iat"], "verify_iss": False})
+        return int(claims["sub"])
+    except (jwt.PyJWTError, ValueError, TypeError):
+        return None

@@ -1,0 +1,106 @@
+"""Who is asking (the viewer), people's views and the logged-in user's own information."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from moot.db import tables as t
+from moot.errors import MootError
+from moot.views.shape import PERSON, PERSON_COUNTS, cols, entity, pick, rfc3339
+
+LOCAL_USER = ("id", "person_id", "email", "show_nsfw", "theme", "default_sort_type",
+              "default_listing_type", "interface_language", "show_avatars",
+              "send_notifications_to_email", "show_scores", "show_bot_accounts", "show_read_posts",
+              "email_verified", "accepted_application", "open_links_in_new_tab", "blur_nsfw",
+              "auto_expand", "infinite_scroll_enabled", "admin", "post_listing_mode",
+              "totp_2fa_enabled", "enable_keyboard_navigation", "enable_animated_images",
+              "collapse_bot_comments")
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """A logged-in local user, as loaded for one request."""
+
+    local_user: dict[str, Any]
+    person: dict[str, Any]
+    token: str
+
+    @property
+    def person_id(self) -> int:
+        return int(self.person["id"])
+
+    @property
+    def local_user_id(self) -> int:
+        return int(self.local_user["id"])
+
+    @property
+    def admin(self) -> bool:
+        return bool(self.local_user["admin"])
+
+
+def load_viewer(conn: Connection, local_user_id: int, token: str) -> Viewer | None:
+    """The viewer for a token, if the token is still a live login of a usable account."""
+    row = conn.execute(
+        select(t.local_user, *cols(t.person, "p_", PERSON + PERSON_COUNTS))
+        .join(t.login_token, t.login_token.c.user_id == t.local_user.c.id)
+        .join(t.person, t.person.c.id == t.local_user.c.person_id)
+        .where(t.login_token.c.token == token, t.local_user.c.id == local_user_id)
+    ).mappings().first()
+    if row is None or row["p_deleted"]:
+        return None
+    return Viewer(dict(row), {n: row["p_" + n] for n in PERSON + PERSON_COUNTS}, token)
+
+
+def person_json(person: dict[str, Any]) -> dict[str, Any]:
+    return pick(person, "", PERSON)
+
+
+def person_view_from(row: Any, prefix: str, admin: bool) -> dict[str, Any]:
+    return {
+        "person": pick(row, prefix, PERSON),
+        "counts": {"person_id": row[prefix + "id"], "post_count": row[prefix + "post_count"],
+                   "comment_count": row[prefix + "comment_count"]},
+        "is_admin": bool(admin),
+    }
+
+
+def person_view_query() -> Any:
+    return (select(*cols(t.person, "p_", PERSON + PERSON_COUNTS),
+                   t.local_user.c.admin.label("is_admin"))
+            .outerjoin(t.local_user, t.local_user.c.person_id == t.person.c.id))
+
+
+def get_person_view(conn: Connection, person_id: int) -> dict[str, Any]:
+    row = conn.execute(person_view_query().where(t.person.c.id == person_id)).mappings().first()
+    if row is None:
+        raise MootError("couldnt_find_person", status=404)
+    return person_view_from(row, "p_", row["is_admin"])
+
+
+def admins(conn: Connection) -> list[dict[str, Any]]:
+    rows = conn.execute(person_view_query().where(t.local_user.c.admin)
+                        .order_by(t.person.c.published)).mappings()
+    return [person_view_from(r, "p_", True) for r in rows]
+
+
+def local_user_json(local_user: dict[str, Any]) -> dict[str, Any]:
+    return entity(local_user, LOCAL_USER)
+
+
+def vote_display_mode(local_user: dict[str, Any]) -> dict[str, Any]:
+    return {"local_user_id": local_user["id"],
+            "score": local_user["vote_display_score"],
+            "upvotes": local_user["vote_display_upvotes"],
+            "downvotes": local_user["vote_display_downvotes"],
+            "upvote_percentage": local_user["vote_display_upvote_percentage"]}
+
+
+def counts_json(person: dict[str, Any]) -> dict[str, Any]:
+    return {"person_id": person["id"], "post_count": person["post_count"],
+            "comment_count": person["comment_count"]}
+
+
+__all__ = ["Viewer", "load_viewer", "person_json", "get_person_view", "admins", "rfc3339"]

@@ -1,0 +1,63 @@
+"""Turning joined rows into Lemmy's JSON objects.
+
+A view selects an entity's columns under a prefix (``cols``) and rebuilds the object from the
+row (``pick``): times become RFC 3339 strings ending in Z, and null fields are left out, as
+Lemmy's ``skip_serializing_none`` does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.sql import ColumnElement, FromClause
+
+PERSON = ("id", "name", "display_name", "avatar", "banned", "published", "updated", "actor_id",
+          "bio", "local", "banner", "deleted", "matrix_user_id", "bot_account", "ban_expires",
+          "instance_id")
+PERSON_COUNTS = ("post_count", "comment_count")
+COMMUNITY = ("id", "name", "title", "description", "removed", "published", "updated", "deleted",
+             "nsfw", "actor_id", "local", "icon", "banner", "hidden", "posting_restricted_to_mods",
+             "instance_id", "visibility")
+COMMUNITY_COUNTS = ("subscribers", "posts", "comments", "published", "users_active_day",
+                    "users_active_week", "users_active_month", "users_active_half_year",
+                    "subscribers_local")
+POST = ("id", "name", "url", "body", "creator_id", "community_id", "removed", "locked",
+        "published", "updated", "deleted", "nsfw", "embed_title", "embed_description",
+        "thumbnail_url", "ap_id", "local", "embed_video_url", "language_id", "featured_community",
+        "featured_local", "url_content_type", "alt_text")
+POST_COUNTS = ("comments", "score", "upvotes", "downvotes", "published", "newest_comment_time")
+COMMENT = ("id", "creator_id", "post_id", "content", "removed", "published", "updated", "deleted",
+           "ap_id", "local", "path", "distinguished", "language_id")
+COMMENT_COUNTS = ("score", "upvotes", "downvotes", "published", "child_count")
+
+
+def rfc3339(value: datetime) -> str:
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def cols(source: Table | FromClause, prefix: str, names: Iterable[str]) -> list[ColumnElement[Any]]:
+    return [source.c[name].label(prefix + name) for name in names]
+
+
+def pick(row: Mapping[str, Any], prefix: str, names: Iterable[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in names:
+        value = row[prefix + name]
+        if value is None:
+            continue
+        out[name] = rfc3339(value) if isinstance(value, datetime) else value
+    return out
+
+
+def entity(row: Mapping[str, Any], names: Iterable[str]) -> dict[str, Any]:
+    """An object from an unprefixed row (a plain select of one table)."""
+    return pick(row, "", names)
+
+
+def clean(mapping: Mapping[str, Any]) -> dict[str, Any]:
+    """Times formatted and nulls dropped, for a row used whole."""
+    return pick(mapping, "", mapping.keys())
