@@ -1,0 +1,109 @@
+"""CommunityView and its neighbours, each built by one joined query."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, and_, func, literal, or_, select
+from sqlalchemy.sql import Select
+
+from moot.context import Context
+from moot.db import tables as t
+from moot.db.types import utcnow
+from moot.errors import MootError
+from moot.views.people import Viewer
+from moot.views.shape import COMMUNITY, COMMUNITY_COUNTS, PERSON, cols, pick
+
+
+def subscribed_state(pending: bool | None) -> str:
+    if pending is None:
+        return "NotSubscribed"
+    return "Pending" if pending else "Subscribed"
+
+
+def community_view_query(viewer: Viewer | None) -> Select[Any]:
+    """Community columns as ``c_*``, counts as ``cc_*``, and the viewer's relation to it."""
+    columns = cols(t.community, "c_", COMMUNITY) + cols(t.community, "cc_", COMMUNITY_COUNTS)
+    if viewer is None:
+        return select(*columns, literal(None).label("follow_pending"),
+                      literal(False).label("blocked"), literal(False).label("banned"))
+    pid = viewer.person_id
+    follow = t.community_follower
+    ban = t.community_person_ban
+    return (
+        select(*columns, follow.c.pending.label("follow_pending"),
+               (t.community_block.c.person_id.is_not(None)).label("blocked"),
+               (ban.c.person_id.is_not(None)).label("banned"))
+        .select_from(t.community)
+        .outerjoin(follow, and_(follow.c.community_id == t.community.c.id,
+                                follow.c.person_id == pid))
+        .outerjoin(t.community_block, and_(t.community_block.c.community_id == t.community.c.id,
+                                           t.community_block.c.person_id == pid))
+        .outerjoin(ban, and_(ban.c.community_id == t.community.c.id, ban.c.person_id == pid,
+                             or_(ban.c.expires.is_(None), ban.c.expires > utcnow())))
+    )
+
+
+def community_view_from(row: Any) -> dict[str, Any]:
+    counts = pick(row, "cc_", COMMUNITY_COUNTS)
+    counts["community_id"] = row["c_id"]
+    return {
+        "community": pick(row, "c_", COMMUNITY),
+        "subscribed": subscribed_state(row["follow_pending"]),
+        "blocked": bool(row["blocked"]),
+        "counts": counts,
+        "banned_from_community": bool(row["banned"]),
+    }
+
+
+def get_community_view(conn: Connection, community_id: int,
+                       viewer: Viewer | None) -> dict[str, Any]:
+    row = conn.execute(community_view_query(viewer).where(t.community.c.id == community_id)
+                       ).mappings().first()
+    if row is None:
+        raise MootError("couldnt_find_community", status=404)
+    return community_view_from(row)
+
+
+def moderators(conn: Connection, community_id: int) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        select(*cols(t.community, "c_", COMMUNITY), *cols(t.person, "p_", PERSON))
+        .join(t.community_moderator, t.community_moderator.c.community_id == t.community.c.id)
+        .join(t.person, t.person.c.id == t.community_moderator.c.person_id)
+        .where(t.community.c.id == community_id)
+        .order_by(t.community_moderator.c.published)).mappings()
+    return [{"community": pick(r, "c_", COMMUNITY), "moderator": pick(r, "p_", PERSON)}
+            for r in rows]
+
+
+def find_community_id(ctx: Context, conn: Connection, name: str) -> int:
+    """A community's id from ``name`` (local) or ``name@host``; couldnt_find_community if none."""
+    local_name, _, host = name.strip().lstrip("!").partition("@")
+    query = select(t.community.c.id).where(func.lower(t.community.c.name) == local_name.lower())
+    if host and host.lower() != ctx.settings.hostname.lower():
+        query = query.join(t.instance, t.instance.c.id == t.community.c.instance_id).where(
+            func.lower(t.instance.c.domain) == host.lower())
+    else:
+        query = query.where(t.community.c.instance_id == ctx.site().instance_id)
+    found = conn.execute(query).scalar()
+    if found is None:
+        raise MootError("couldnt_find_community", status=404)
+    return int(found)
+
+
+def get_community(ctx: Context, viewer: Viewer | None, community_id: int | None,
+                  name: str | None) -> dict[str, Any]:
+    with ctx.db.read() as conn:
+        if community_id is None:
+            if not name:
+                raise MootError("no_id_given")
+            community_id = find_community_id(ctx, conn, name)
+        view = get_community_view(conn, community_id, viewer)
+        if (view["community"]["removed"] or view["community"]["deleted"]) and not \
+                (viewer and viewer.admin):
+            # Lemmy still shows them to moderators and admins; everyone else gets not-found.
+            from moot.actions.communities import is_moderator
+            if viewer is None or not is_moderator(conn, community_id, viewer.person_id):
+                raise MootError("couldnt_find_community", status=404)
+        return {"community_view": view, "moderators": moderators(conn, community_id),
+                "discussion_languages": []}
