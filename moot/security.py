@@ -6,6 +6,7 @@ imported from Lemmy keep working, and are upgraded to Argon2id at the next succe
 
 from __future__ import annotations
 
+import functools
 import secrets
 import time
 
@@ -15,7 +16,12 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
-_DUMMY_HASH = _hasher.hash("moot-dummy-password")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    # Made on first use: hashing costs ~0.1 s, which start-up should not pay.
+    return _hasher.hash("moot-dummy-password")
 
 
 def hash_password(password: str) -> str:
@@ -26,7 +32,7 @@ def verify_password(password: str, stored: str | None) -> bool:
     """Constant-ish time: an unknown user still costs one hash verification."""
     if stored is None:
         try:
-            _hasher.verify(_DUMMY_HASH, password + "x")
+            _hasher.verify(_dummy_hash(), password + "x")
         except VerificationError:
             pass
         return False

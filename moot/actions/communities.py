@@ -1,17 +1,19 @@
-"""Communities: create (the creator moderates), and the rules for who may do what in one."""
+"""Communities: create and edit, follow and block, and the rules for who may do what in one."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, func, insert, select
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from moot.context import Context
 from moot.db import tables as t
 from moot.db.types import utcnow
 from moot.errors import MootError
 from moot.federation.keys import generate_keypair
-from moot.validation import check_actor_name, check_body
+from moot.validation import check_actor_name, check_body, check_url
 from moot.views.people import Viewer
 
 TITLE_MAX = 100
@@ -90,3 +92,163 @@ def is_banned_from_community(conn: Connection, community_id: int, person_id: int
         t.community_person_ban.c.community_id == community_id,
         t.community_person_ban.c.person_id == person_id)).first()
     return row is not None and (row.expires is None or row.expires > utcnow())
+
+
+# Edit ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CommunityEdit:
+    """What PUT /community may change; None leaves a field alone, "" clears an optional text."""
+
+    community_id: int
+    title: str | None = None
+    description: str | None = None
+    icon: str | None = None
+    banner: str | None = None
+    nsfw: bool | None = None
+    posting_restricted_to_mods: bool | None = None
+    visibility: str | None = None
+
+
+def load_community(conn: Connection, community_id: int, *, lock: bool = False) -> dict[str, Any]:
+    """The community's row; ``lock`` holds it (PostgreSQL) so that follower counts stay exact."""
+    query = select(t.community).where(t.community.c.id == community_id)
+    if lock:
+        query = query.with_for_update()
+    row = conn.execute(query).mappings().first()
+    if row is None:
+        raise MootError("couldnt_find_community", status=404)
+    return dict(row)
+
+
+def check_user_valid(viewer: Viewer) -> None:
+    """A site-banned or deleted account may not act (Lemmy's check_user_valid)."""
+    person = viewer.person
+    if person["banned"] and (person["ban_expires"] is None or person["ban_expires"] > utcnow()):
+        raise MootError("site_ban")
+    if person["deleted"]:
+        raise MootError("deleted")
+
+
+def check_community_user_action(conn: Connection, viewer: Viewer,
+                                community: dict[str, Any]) -> None:
+    check_user_valid(viewer)
+    if community["deleted"] or community["removed"]:
+        raise MootError("deleted")
+    if is_banned_from_community(conn, community["id"], viewer.person_id):
+        raise MootError("banned_from_community")
+
+
+def check_community_mod_action(conn: Connection, viewer: Viewer, community: dict[str, Any],
+                               allow_deleted: bool = False) -> None:
+    check_user_valid(viewer)
+    if not viewer.admin and not is_moderator(conn, community["id"], viewer.person_id):
+        # Lemmy 0.19 names this refusal not_a_mod_or_admin (is_mod_or_admin in api_common).
+        raise MootError("not_a_mod_or_admin")
+    if is_banned_from_community(conn, community["id"], viewer.person_id):
+        raise MootError("banned_from_community")
+    if not allow_deleted and (community["deleted"] or community["removed"]):
+        raise MootError("deleted")
+
+
+def _optional_text(value: str | None) -> str | None:
+    return None if value == "" else value
+
+
+def community_edit_values(ctx: Context, edit: CommunityEdit) -> dict[str, Any]:
+    """The columns an edit changes, validated; an empty string clears a field, as in Lemmy."""
+    values: dict[str, Any] = {}
+    if edit.title is not None:
+        values["title"] = check_community_title(edit.title)
+    if edit.description is not None:
+        values["description"] = check_body(_optional_text(edit.description), DESCRIPTION_MAX)
+    for name in ("icon", "banner"):
+        url = getattr(edit, name)
+        if url is not None:
+            values[name] = check_url(url)  # "" becomes None: cleared
+    if edit.nsfw is not None:
+        if edit.nsfw and not ctx.site().local_site["enable_nsfw"]:
+            raise MootError("nsfw_not_allowed")
+        values["nsfw"] = edit.nsfw
+    if edit.posting_restricted_to_mods is not None:
+        values["posting_restricted_to_mods"] = edit.posting_restricted_to_mods
+    if edit.visibility is not None:
+        values["visibility"] = edit.visibility
+    return values
+
+
+def do_edit_community(ctx: Context, viewer: Viewer, edit: CommunityEdit) -> None:
+    values = community_edit_values(ctx, edit)
+    with ctx.db.write() as conn:
+        community = load_community(conn, edit.community_id)
+        check_community_mod_action(conn, viewer, community)
+        conn.execute(update(t.community).where(t.community.c.id == edit.community_id)
+                     .values(**values, updated=utcnow()))
+
+
+# Follow and block --------------------------------------------------------------------------
+
+
+def _change_subscribers(conn: Connection, community: dict[str, Any], person_local: bool,
+                        diff: int) -> None:
+    # As Lemmy's trigger: subscribers counts followers of a local community (from anywhere);
+    # subscribers_local counts local followers (of a local or remote community).
+    changes: dict[str, Any] = {}
+    if community["local"]:
+        changes["subscribers"] = t.community.c.subscribers + diff
+    if person_local:
+        changes["subscribers_local"] = t.community.c.subscribers_local + diff
+    if changes:
+        conn.execute(update(t.community).where(t.community.c.id == community["id"])
+                     .values(**changes))
+
+
+def add_follower(conn: Connection, community: dict[str, Any], person_id: int,
+                 person_local: bool, pending: bool) -> None:
+    follower = t.community_follower
+    existing = conn.execute(select(follower.c.pending).where(
+        follower.c.community_id == community["id"], follower.c.person_id == person_id)).first()
+    if existing is not None:
+        if existing.pending != pending:
+            conn.execute(update(follower).where(follower.c.community_id == community["id"],
+                                                follower.c.person_id == person_id)
+                         .values(pending=pending))
+        return
+    conn.execute(insert(follower).values(community_id=community["id"], person_id=person_id,
+                                         published=utcnow(), pending=pending))
+    _change_subscribers(conn, community, person_local, 1)
+
+
+def remove_follower(conn: Connection, community: dict[str, Any], person_id: int,
+                    person_local: bool) -> None:
+    follower = t.community_follower
+    deleted = conn.execute(delete(follower).where(follower.c.community_id == community["id"],
+                                                  follower.c.person_id == person_id)).rowcount
+    if deleted:
+        _change_subscribers(conn, community, person_local, -1)
+
+
+def do_follow_community(ctx: Context, viewer: Viewer, community_id: int, follow: bool) -> None:
+    with ctx.db.write() as conn:
+        community = load_community(conn, community_id, lock=True)
+        if not follow:
+            remove_follower(conn, community, viewer.person_id, True)
+            return
+        check_community_user_action(conn, viewer, community)
+        # A remote community accepts the follow later, over federation; until then it is Pending.
+        add_follower(conn, community, viewer.person_id, True, pending=not community["local"])
+
+
+def do_block_community(ctx: Context, viewer: Viewer, community_id: int, block: bool) -> None:
+    block_table = t.community_block
+    with ctx.db.write() as conn:
+        community = load_community(conn, community_id, lock=True)
+        conn.execute(delete(block_table).where(block_table.c.person_id == viewer.person_id,
+                                               block_table.c.community_id == community_id))
+        if block:
+            conn.execute(insert(block_table).values(person_id=viewer.person_id,
+                                                    community_id=community_id,
+                                                    published=utcnow()))
+            # Blocking also unfollows, as in Lemmy.
+            remove_follower(conn, community, viewer.person_id, True)

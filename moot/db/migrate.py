@@ -2,33 +2,59 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
 
 from moot.db.engine import Database
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config(str(MIGRATIONS / "alembic.ini"))
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
 
 
+def _head_revision() -> str:
+    """The newest revision, read from the scripts' text: importing Alembic to learn it would
+    cost a noticeable part of start-up."""
+    revisions, parents = set(), set()
+    for script in (MIGRATIONS / "versions").glob("*.py"):
+        source = script.read_text()
+        revision = re.search(r"^revision = ['\"]([^'\"]+)", source, re.M)
+        parent = re.search(r"^down_revision = ['\"]([^'\"]+)", source, re.M)
+        if revision:
+            revisions.add(revision.group(1))
+        if parent:
+            parents.add(parent.group(1))
+    heads = revisions - parents
+    if len(heads) != 1:
+        raise RuntimeError(f"migrations must have one head, found {sorted(heads)}")
+    return heads.pop()
+
+
 def is_current(db: Database) -> bool:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     with db.engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision() == head
+        if not inspect(conn).has_table("alembic_version"):
+            return False
+        current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    return current == _head_revision()
 
 
 def upgrade(db: Database) -> None:
     if is_current(db):
         return
+    from alembic import command
+
     config = alembic_config()
     with db.engine.begin() as conn:
         config.attributes["connection"] = conn

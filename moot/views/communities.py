@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, literal, or_, select
-from sqlalchemy.sql import Select
+from sqlalchemy import Connection, and_, exists, false, func, literal, or_, select
+from sqlalchemy.sql import ColumnElement, Select
 
 from moot.context import Context
 from moot.db import tables as t
 from moot.db.types import utcnow
 from moot.errors import MootError
+from moot.ranking import hot_rank_sql
 from moot.views.people import Viewer
 from moot.views.shape import COMMUNITY, COMMUNITY_COUNTS, PERSON, cols, pick
 
@@ -107,3 +109,96 @@ def get_community(ctx: Context, viewer: Viewer | None, community_id: int | None,
                 raise MootError("couldnt_find_community", status=404)
         return {"community_view": view, "moderators": moderators(conn, community_id),
                 "discussion_languages": []}
+
+
+# Listing ---------------------------------------------------------------------------------------
+
+FETCH_LIMIT_DEFAULT = 10
+FETCH_LIMIT_MAX = 50
+
+
+def limit_and_offset(page: int | None, limit: int | None) -> tuple[int, int]:
+    """Lemmy's page/limit rules; its refusals are database errors, so they reach clients as
+    400 ``unknown`` with a message."""
+    page = 1 if page is None else page
+    if page < 1:
+        raise MootError("unknown", "Page is < 1")
+    limit = FETCH_LIMIT_DEFAULT if limit is None else limit
+    if not 1 <= limit <= FETCH_LIMIT_MAX:
+        raise MootError("unknown", f"Fetch limit is > {FETCH_LIMIT_MAX}")
+    return limit, (page - 1) * limit
+
+
+@dataclass(frozen=True)
+class CommunityListQuery:
+    type_: str | None = None
+    sort: str | None = None
+    show_nsfw: bool = False
+    page: int | None = None
+    limit: int | None = None
+
+
+# Which count each community sort orders by (community_view.rs in Lemmy 0.19).
+_SORT_COUNT = {
+    "NewComments": "users_active_day", "TopDay": "users_active_day",
+    "TopTwelveHour": "users_active_day", "TopSixHour": "users_active_day",
+    "TopHour": "users_active_day", "MostComments": "comments", "Controversial": "comments",
+    "TopAll": "subscribers", "TopYear": "subscribers", "TopNineMonths": "subscribers",
+    "TopSixMonths": "users_active_half_year", "TopThreeMonths": "users_active_half_year",
+    "TopMonth": "users_active_month", "TopWeek": "users_active_week",
+}
+
+
+def community_order(sort: str | None) -> list[ColumnElement[Any]]:
+    c = t.community.c
+    sort = sort or "Hot"
+    if sort == "New":
+        return [c.published.desc(), c.id.desc()]
+    if sort == "Old":
+        return [c.published.asc(), c.id.asc()]
+    if sort in _SORT_COUNT:
+        return [c[_SORT_COUNT[sort]].desc(), c.id.desc()]
+    # Hot, Active and Scaled: the rank decays with time, so it is computed here rather than
+    # stored; communities older than a week rank 0 and then fall back to their subscribers.
+    return [hot_rank_sql(c.subscribers, c.published, utcnow()).desc(), c.subscribers.desc(),
+            c.id.desc()]
+
+
+def _listing_filters(ctx: Context, viewer: Viewer | None,
+                     q: CommunityListQuery) -> list[ColumnElement[bool]]:
+    c = t.community.c
+    following = t.community_follower.c.person_id.is_not(None) if viewer else false()
+    filters: list[ColumnElement[bool]] = []
+    if not (viewer and viewer.admin):
+        # Admins see removed, deleted and hidden communities too, as in Lemmy.
+        filters += [c.removed.is_(False), c.deleted.is_(False), or_(c.hidden.is_(False), following)]
+    if q.type_ == "Subscribed":
+        filters.append(following)
+    elif q.type_ == "Local":
+        filters.append(c.local.is_(True))
+    elif q.type_ == "ModeratorView":
+        # Lemmy 0.19 ignores this type here; 1.0 lists the viewer's own communities, as we do.
+        mod = t.community_moderator
+        filters.append(exists().where(mod.c.community_id == c.id,
+                                      mod.c.person_id == viewer.person_id) if viewer else false())
+    if viewer is None:
+        filters.append(c.visibility == "Public")
+    else:
+        ib = t.instance_block
+        filters += [t.community_block.c.person_id.is_(None),
+                    ~exists().where(ib.c.instance_id == c.instance_id,
+                                    ib.c.person_id == viewer.person_id)]
+    show_nsfw = (bool(viewer.local_user["show_nsfw"]) if viewer
+                 else ctx.site().site.get("content_warning") is not None)
+    if not (show_nsfw or q.show_nsfw):
+        filters.append(c.nsfw.is_(False))
+    return filters
+
+
+def list_communities(ctx: Context, viewer: Viewer | None,
+                     q: CommunityListQuery) -> list[dict[str, Any]]:
+    limit, offset = limit_and_offset(q.page, q.limit)
+    query = (community_view_query(viewer).where(*_listing_filters(ctx, viewer, q))
+             .order_by(*community_order(q.sort)).limit(limit).offset(offset))
+    with ctx.db.read() as conn:
+        return [community_view_from(row) for row in conn.execute(query).mappings()]

@@ -5,11 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, select
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Connection, func, select
 
 from moot.db import tables as t
 from moot.errors import MootError
-from moot.views.shape import PERSON, PERSON_COUNTS, cols, entity, pick, rfc3339
+from moot.views.shape import COMMUNITY, PERSON, PERSON_COUNTS, cols, entity, pick, rfc3339
+
+if TYPE_CHECKING:
+    from moot.context import Context
 
 LOCAL_USER = ("id", "person_id", "email", "show_nsfw", "theme", "default_sort_type",
               "default_listing_type", "interface_language", "show_avatars",
@@ -101,6 +106,52 @@ def vote_display_mode(local_user: dict[str, Any]) -> dict[str, Any]:
 def counts_json(person: dict[str, Any]) -> dict[str, Any]:
     return {"person_id": person["id"], "post_count": person["post_count"],
             "comment_count": person["comment_count"]}
+
+
+def find_person_id(ctx: Context, conn: Connection, username: str) -> int:
+    """A person's id from ``name`` (local) or ``name@host``; couldnt_find_person if none.
+
+    Unknown remote names would be looked up by webfinger once federation exists."""
+    local_name, _, host = username.strip().lstrip("@").partition("@")
+    query = select(t.person.c.id).where(func.lower(t.person.c.name) == local_name.lower())
+    if host and host.lower() != ctx.settings.hostname.lower():
+        query = query.join(t.instance, t.instance.c.id == t.person.c.instance_id).where(
+            func.lower(t.instance.c.domain) == host.lower())
+    else:
+        query = query.where(t.person.c.instance_id == ctx.site().instance_id)
+    found = conn.execute(query).scalar()
+    if found is None:
+        raise MootError("couldnt_find_person", status=404)
+    return int(found)
+
+
+def get_visible_person_view(conn: Connection, person_id: int) -> dict[str, Any]:
+    """A PersonView as Lemmy reads one for others: deleted accounts are not found."""
+    row = conn.execute(person_view_query().where(t.person.c.id == person_id,
+                                                 t.person.c.deleted.is_(False))).mappings().first()
+    if row is None:
+        raise MootError("couldnt_find_person", status=404)
+    return person_view_from(row, "p_", row["is_admin"])
+
+
+def moderated_communities(conn: Connection, person_id: int,
+                          viewer: Viewer | None) -> list[dict[str, Any]]:
+    """CommunityModeratorView[] of what a person moderates, as a profile shows it."""
+    c = t.community.c
+    mod = t.community_moderator
+    query = (select(*cols(t.community, "c_", COMMUNITY), *cols(t.person, "p_", PERSON))
+             .join(mod, mod.c.community_id == c.id)
+             .join(t.person, t.person.c.id == mod.c.person_id)
+             .where(mod.c.person_id == person_id)
+             .order_by(mod.c.published, c.id))
+    if viewer is None:
+        query = query.where(c.visibility == "Public")
+    if viewer is None or viewer.person_id != person_id:
+        query = query.where(c.deleted.is_(False))  # a deleted community shows to its mod only
+    if viewer is None or not viewer.admin:
+        query = query.where(c.removed.is_(False))
+    return [{"community": pick(r, "c_", COMMUNITY), "moderator": pick(r, "p_", PERSON)}
+            for r in conn.execute(query).mappings()]
 
 
 __all__ = ["Viewer", "load_viewer", "person_json", "get_person_view", "admins", "rfc3339"]

@@ -1,6 +1,6 @@
 """Comments (a materialised path tree), their votes, saves and reply notifications."""
 
-from sqlalchemy import Column, Float, Index, Integer, String, Table, Text, text
+from sqlalchemy import Column, Float, Index, Integer, String, Table, Text, UniqueConstraint, text
 
 from moot.db.tables.base import count, flag, id_column, metadata, published, ref, updated
 
@@ -17,7 +17,11 @@ comment = Table(
     Column("ap_id", Text, nullable=False, unique=True),
     flag("local", True),
     # "0.12.45": the ids from the root down to this comment, as Lemmy's ltree holds them.
-    Column("path", String(1000), nullable=False, server_default="0"),
+    # Subtrees are read with range scans (path > 'P.' AND path < 'P/'), which need byte order:
+    # PostgreSQL gets the "C" collation (a locale collation may ignore the dots); SQLite's
+    # default BINARY already is.
+    Column("path", String(1000).with_variant(String(1000, collation="C"), "postgresql"),
+           nullable=False, server_default="0"),
     # Number of ids in path after the leading 0 (1 for a top-level comment).
     Column("depth", Integer, nullable=False, server_default=text("1")),
     flag("distinguished"),
@@ -58,5 +62,6 @@ comment_reply = Table(
     ref("comment_id", "comment.id"),
     flag("read"),
     published(),
+    UniqueConstraint("recipient_id", "comment_id", name="uq_comment_reply_recipient_comment"),
 )
 Index("ix_comment_reply_recipient", comment_reply.c.recipient_id, comment_reply.c.read)

@@ -66,9 +66,8 @@ def _resolve_forward_references() -> None:
     for module in _MODULES:
         for name, obj in namespace.items():
             module.__dict__.setdefault(name, obj)
-    for obj in namespace.values():
-        if isinstance(obj, type) and issubclass(obj, ApiModel) and obj is not ApiModel:
-            obj.model_rebuild()
+    # Models are built on first use (defer_build): building all of them at import
+    # costs most of a second of start-up.
 
 
 _resolve_forward_references()

@@ -23,4 +23,5 @@ class ApiModel(BaseModel):
         extra="ignore",
         populate_by_name=True,
         serialize_by_alias=True,
+        defer_build=True,
     )

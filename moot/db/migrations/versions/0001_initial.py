@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-26 15:48:01.695687
+Create Date: 2026-11-26 15:53:47.156737
 """
 from alembic import op
 import sqlalchemy as sa
@@ -320,7 +320,7 @@ def upgrade() -> None:
     sa.Column('deleted', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
     sa.Column('ap_id', sa.Text(), nullable=False),
     sa.Column('local', sa.Boolean(), server_default=sa.text('(true)'), nullable=False),
-    sa.Column('path', sa.String(length=1000), server_default='0', nullable=False),
+    sa.Column('path', sa.String(length=1000).with_variant(sa.String(length=1000, collation='C'), 'postgresql'), server_default='0', nullable=False),
     sa.Column('depth', sa.Integer(), server_default=sa.text('1'), nullable=False),
     sa.Column('distinguished', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
     sa.Column('language_id', sa.Integer(), server_default=sa.text('0'), nullable=False),
@@ -458,7 +458,8 @@ def upgrade() -> None:
     sa.Column('published', moot.db.types.UtcDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['comment_id'], ['comment.id'], name=op.f('fk_comment_reply_comment_id_comment'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['recipient_id'], ['person.id'], name=op.f('fk_comment_reply_recipient_id_person'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_comment_reply'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_comment_reply')),
+    sa.UniqueConstraint('recipient_id', 'comment_id', name='uq_comment_reply_recipient_comment')
     )
     with op.batch_alter_table('comment_reply', schema=None) as batch_op:
         batch_op.create_index('ix_comment_reply_recipient', ['recipient_id', 'read'], unique=False)
