@@ -39,8 +39,9 @@ async def _invalid_request(_request: Request, exc: Exception) -> JSONResponse:
 
 async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
-    name = "couldnt_find_object" if exc.status_code == 404 else "unknown"
-    return JSONResponse({"error": name, "message": str(exc.detail)}, status_code=exc.status_code,
+    # Unknown routes and wrong methods: "unknown", so that a client cannot mistake them for a
+    # missing object (couldnt_find_*), with the reason in the message.
+    return JSONResponse({"error": "unknown", "message": str(exc.detail)}, status_code=exc.status_code,
                         headers=getattr(exc, "headers", None))
 
 
