@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import warnings
 
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
@@ -15,6 +16,11 @@ from moot.config import Settings
 from moot.context import Context
 from moot.db.engine import Database, make_engine
 from moot.federation import nodeinfo
+
+
+# FastAPI wraps a deferred-build request model in Field(alias=<parameter name>); pydantic then
+# warns, once per model, that the alias has no effect. It has none, and it is not ours.
+warnings.filterwarnings("ignore", message="The 'alias' attribute with value")
 
 
 def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
