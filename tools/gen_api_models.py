@@ -243,6 +243,10 @@ def join_union(parts: list[str]) -> str:
     return " | ".join(out)
 
 
+# Numbers that are unix times in Lemmy (i64); every other number is an i32.
+INT64_FIELDS = {"expires"}
+
+
 def py_type(t: dict, ctx: Ctx, field_name: str = "") -> str:
     k = t["k"]
     if k == "kw":
@@ -252,7 +256,7 @@ def py_type(t: dict, ctx: Ctx, field_name: str = "") -> str:
         if n in ("number", "bigint"):
             if n == "number" and FLOAT_FIELD_RE.search(field_name):
                 return "float"
-            return "int"
+            return "Int64" if n == "bigint" or field_name in INT64_FIELDS else "Int32"
         if n == "boolean":
             return "bool"
         if n in ("null", "undefined"):
@@ -515,9 +519,16 @@ def module_header(version: str, doc: str) -> list[str]:
 def render_base(version: str) -> str:
     lines = module_header(version, dict(MODULES)["base"])
     lines += [
-        "from pydantic import BaseModel, ConfigDict",
+        "from typing import Annotated, TypeAlias",
         "",
-        '__all__ = ["ApiModel"]',
+        "from pydantic import BaseModel, ConfigDict, Field",
+        "",
+        '__all__ = ["ApiModel", "Int32", "Int64"]',
+        "",
+        "# Lemmy's ids and most numbers are i32, times given as numbers i64: a value out of range",
+        "# is refused while parsing (400), before it can reach a database column.",
+        "Int32: TypeAlias = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]",
+        "Int64: TypeAlias = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]",
         "",
         "",
         "class ApiModel(BaseModel):",
@@ -636,8 +647,10 @@ def render_module(module: str, res: Result, version: str, owner: dict[str, str])
     if needs_field:
         head.append("from pydantic import Field")
         head.append("")
-    if models:
-        head.append("from .base import ApiModel")
+    base_names = (["ApiModel"] if models else []) + [
+        n for n in ("Int32", "Int64") if re.search(rf"\b{n}\b", "\n".join(body))]
+    if base_names:
+        head.append(f"from .base import {', '.join(base_names)}")
     for src in sorted(runtime_imports):
         head.append(render_import(src, runtime_imports[src], ""))
     if deferred_imports:

@@ -152,8 +152,16 @@ def test_post_view_fields_match_ts() -> None:
     assert fields["post"].annotation is m.Post
     assert fields["counts"].annotation is m.PostAggregates
     assert fields["image_details"].annotation == m.ImageDetails | None
-    assert fields["my_vote"].annotation == int | None
-    assert fields["unread_comments"].annotation is int
+    assert fields["my_vote"].annotation == m.Int32 | None
+    assert fields["unread_comments"].annotation is int  # Annotated metadata moves to the field
+    # Numbers are bounded like Lemmy's i32, so an out-of-range id is refused while parsing.
+    assert m.GetPost.model_validate({"id": "12"}).id == 12
+    for bad in (2**31, -(2**31) - 1):
+        try:
+            m.GetPost.model_validate({"id": bad})
+        except ValueError:
+            continue
+        raise AssertionError(f"{bad} accepted")
 
 
 def test_comment_view_fields_match_ts() -> None:
@@ -175,7 +183,7 @@ def test_get_site_response_fields_match_ts() -> None:
     assert optional(m.GetSiteResponse) == {"my_user"}
     fields = m.GetSiteResponse.model_fields
     assert fields["admins"].annotation == list[m.PersonView]
-    assert fields["discussion_languages"].annotation == list[int]
+    assert fields["discussion_languages"].annotation == list[m.Int32]
     assert fields["my_user"].annotation == m.MyUserInfo | None
 
 
@@ -189,9 +197,9 @@ def test_sort_type_values() -> None:
 
 
 def test_id_aliases_are_int() -> None:
-    assert m.PostId is int
-    assert m.PersonId is int
-    assert m.CommunityId is int
+    assert m.PostId is m.Int32
+    assert m.PersonId is m.Int32
+    assert m.CommunityId is m.Int32
     assert m.PaginationCursor is str
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .base import ApiModel
+from .base import ApiModel, Int32, Int64
 from .ids import CommentId, CommunityId, LocalUserId, PersonId, PostId, RegistrationApplicationId
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ class AddAdminResponse(ApiModel):
 
 
 class AdminPurgeComment(ApiModel):
-    id: int
+    id: Int32
     admin_person_id: PersonId
     post_id: PostId
     reason: str | None = None
@@ -76,7 +76,7 @@ class AdminPurgeCommentView(ApiModel):
 
 
 class AdminPurgeCommunity(ApiModel):
-    id: int
+    id: Int32
     admin_person_id: PersonId
     reason: str | None = None
     when_: str
@@ -88,7 +88,7 @@ class AdminPurgeCommunityView(ApiModel):
 
 
 class AdminPurgePerson(ApiModel):
-    id: int
+    id: Int32
     admin_person_id: PersonId
     reason: str | None = None
     when_: str
@@ -100,7 +100,7 @@ class AdminPurgePersonView(ApiModel):
 
 
 class AdminPurgePost(ApiModel):
-    id: int
+    id: Int32
     admin_person_id: PersonId
     community_id: CommunityId
     reason: str | None = None
@@ -128,7 +128,7 @@ class BanPerson(ApiModel):
     ban: bool
     remove_data: bool | None = None
     reason: str | None = None
-    expires: int | None = None
+    expires: Int64 | None = None
 
 
 class BanPersonResponse(ApiModel):
@@ -153,7 +153,7 @@ class GetRegistrationApplication(ApiModel):
 class GetUnreadRegistrationApplicationCountResponse(ApiModel):
     """Response of ``GET /admin/registration_application/count``."""
 
-    registration_applications: int
+    registration_applications: Int32
 
 
 class HideCommunity(ApiModel):
@@ -168,8 +168,8 @@ class ListCommentLikes(ApiModel):
     """Query parameters of ``GET /comment/like/list``."""
 
     comment_id: CommentId
-    page: int | None = None
-    limit: int | None = None
+    page: Int32 | None = None
+    limit: Int32 | None = None
 
 
 class ListCommentLikesResponse(ApiModel):
@@ -182,8 +182,8 @@ class ListPostLikes(ApiModel):
     """Query parameters of ``GET /post/like/list``."""
 
     post_id: PostId
-    page: int | None = None
-    limit: int | None = None
+    page: Int32 | None = None
+    limit: Int32 | None = None
 
 
 class ListPostLikesResponse(ApiModel):
@@ -196,8 +196,8 @@ class ListRegistrationApplications(ApiModel):
     """Query parameters of ``GET /admin/registration_application/list``."""
 
     unread_only: bool | None = None
-    page: int | None = None
-    limit: int | None = None
+    page: Int32 | None = None
+    limit: Int32 | None = None
 
 
 class ListRegistrationApplicationsResponse(ApiModel):
@@ -261,4 +261,4 @@ class RegistrationApplicationView(ApiModel):
 class VoteView(ApiModel):
     creator: Person
     creator_banned_from_community: bool
-    score: int
+    score: Int32

@@ -3,9 +3,16 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from typing import Annotated, TypeAlias
 
-__all__ = ["ApiModel"]
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = ["ApiModel", "Int32", "Int64"]
+
+# Lemmy's ids and most numbers are i32, times given as numbers i64: a value out of range
+# is refused while parsing (400), before it can reach a database column.
+Int32: TypeAlias = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
+Int64: TypeAlias = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
 
 
 class ApiModel(BaseModel):

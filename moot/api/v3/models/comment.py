@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .base import ApiModel
+from .base import ApiModel, Int32
 from .enums import CommentSortType, ListingType, SubscribedType
 from .ids import CommentId, CommunityId, LanguageId, LocalUserId, PersonId, PostId
 
@@ -48,11 +48,11 @@ class Comment(ApiModel):
 
 class CommentAggregates(ApiModel):
     comment_id: CommentId
-    score: int
-    upvotes: int
-    downvotes: int
+    score: Int32
+    upvotes: Int32
+    downvotes: Int32
     published: str
-    child_count: int
+    child_count: Int32
 
 
 class CommentResponse(ApiModel):
@@ -75,7 +75,7 @@ class CommentView(ApiModel):
     subscribed: SubscribedType
     saved: bool
     creator_blocked: bool
-    my_vote: int | None = None
+    my_vote: Int32 | None = None
 
 
 class CreateComment(ApiModel):
@@ -91,7 +91,7 @@ class CreateCommentLike(ApiModel):
     """Request body of ``POST /comment/like``."""
 
     comment_id: CommentId
-    score: int
+    score: Int32
 
 
 class DeleteComment(ApiModel):
@@ -120,9 +120,9 @@ class GetComments(ApiModel):
 
     type_: ListingType | None = None
     sort: CommentSortType | None = None
-    max_depth: int | None = None
-    page: int | None = None
-    limit: int | None = None
+    max_depth: Int32 | None = None
+    page: Int32 | None = None
+    limit: Int32 | None = None
     community_id: CommunityId | None = None
     community_name: str | None = None
     post_id: PostId | None = None

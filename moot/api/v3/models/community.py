@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .base import ApiModel
+from .base import ApiModel, Int32
 from .enums import CommunityVisibility, ListingType, SortType, SubscribedType
 from .ids import CommunityId, InstanceId, LanguageId
 
@@ -70,15 +70,15 @@ class Community(ApiModel):
 
 class CommunityAggregates(ApiModel):
     community_id: CommunityId
-    subscribers: int
-    posts: int
-    comments: int
+    subscribers: Int32
+    posts: Int32
+    comments: Int32
     published: str
-    users_active_day: int
-    users_active_week: int
-    users_active_month: int
-    users_active_half_year: int
-    subscribers_local: int
+    users_active_day: Int32
+    users_active_week: Int32
+    users_active_month: Int32
+    users_active_half_year: Int32
+    subscribers_local: Int32
 
 
 class CommunityBlockView(ApiModel):
@@ -177,8 +177,8 @@ class ListCommunities(ApiModel):
     type_: ListingType | None = None
     sort: SortType | None = None
     show_nsfw: bool | None = None
-    page: int | None = None
-    limit: int | None = None
+    page: Int32 | None = None
+    limit: Int32 | None = None
 
 
 class ListCommunitiesResponse(ApiModel):

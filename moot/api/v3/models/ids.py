@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+from .base import Int32
+
 __all__ = [
     "ActivityId",
     "CommentId",
@@ -27,40 +29,40 @@ __all__ = [
     "SiteId",
 ]
 
-ActivityId: TypeAlias = int
+ActivityId: TypeAlias = Int32
 
-CommentId: TypeAlias = int
+CommentId: TypeAlias = Int32
 
-CommentReplyId: TypeAlias = int
+CommentReplyId: TypeAlias = Int32
 
-CommentReportId: TypeAlias = int
+CommentReportId: TypeAlias = Int32
 
-CommunityId: TypeAlias = int
+CommunityId: TypeAlias = Int32
 
-CustomEmojiId: TypeAlias = int
+CustomEmojiId: TypeAlias = Int32
 
-InstanceId: TypeAlias = int
+InstanceId: TypeAlias = Int32
 
-LanguageId: TypeAlias = int
+LanguageId: TypeAlias = Int32
 
-LocalSiteId: TypeAlias = int
+LocalSiteId: TypeAlias = Int32
 
-LocalUserId: TypeAlias = int
+LocalUserId: TypeAlias = Int32
 
 PaginationCursor: TypeAlias = str
 
-PersonId: TypeAlias = int
+PersonId: TypeAlias = Int32
 
-PersonMentionId: TypeAlias = int
+PersonMentionId: TypeAlias = Int32
 
-PostId: TypeAlias = int
+PostId: TypeAlias = Int32
 
-PostReportId: TypeAlias = int
+PostReportId: TypeAlias = Int32
 
-PrivateMessageId: TypeAlias = int
+PrivateMessageId: TypeAlias = Int32
 
-PrivateMessageReportId: TypeAlias = int
+PrivateMessageReportId: TypeAlias = Int32
 
-RegistrationApplicationId: TypeAlias = int
+RegistrationApplicationId: TypeAlias = Int32
 
-SiteId: TypeAlias = int
+SiteId: TypeAlias = Int32

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .base import ApiModel
+from .base import ApiModel, Int32
 from .ids import CustomEmojiId, LocalSiteId, LocalUserId
 
 if TYPE_CHECKING:
@@ -100,8 +100,8 @@ class ListMedia(ApiModel):
     Query parameters of ``GET /admin/list_all_media``.
     """
 
-    page: int | None = None
-    limit: int | None = None
+    page: Int32 | None = None
+    limit: Int32 | None = None
 
 
 class ListMediaResponse(ApiModel):

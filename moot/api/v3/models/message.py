@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .base import ApiModel
+from .base import ApiModel, Int32
 from .enums import CommentSortType, SubscribedType
 from .ids import CommentId, CommentReplyId, PersonId, PersonMentionId, PrivateMessageId
 
@@ -70,7 +70,7 @@ class CommentReplyView(ApiModel):
     subscribed: SubscribedType
     saved: bool
     creator_blocked: bool
-    my_vote: int | None = None
+    my_vote: Int32 | None = None
 
 
 class CreatePrivateMessage(ApiModel):
@@ -98,8 +98,8 @@ class GetPersonMentions(ApiModel):
     """Query parameters of ``GET /user/mention``."""
 
     sort: CommentSortType | None = None
-    page: int | None = None
-    limit: int | None = None
+    page: Int32 | None = None
+    limit: Int32 | None = None
     unread_only: bool | None = None
 
 
@@ -113,8 +113,8 @@ class GetPrivateMessages(ApiModel):
     """Query parameters of ``GET /private_message/list``."""
 
     unread_only: bool | None = None
-    page: int | None = None
-    limit: int | None = None
+    page: Int32 | None = None
+    limit: Int32 | None = None
     creator_id: PersonId | None = None
 
 
@@ -122,8 +122,8 @@ class GetReplies(ApiModel):
     """Query parameters of ``GET /user/replies``."""
 
     sort: CommentSortType | None = None
-    page: int | None = None
-    limit: int | None = None
+    page: Int32 | None = None
+    limit: Int32 | None = None
     unread_only: bool | None = None
 
 
@@ -138,9 +138,9 @@ class GetRepliesResponse(ApiModel):
 class GetUnreadCountResponse(ApiModel):
     """Response of ``GET /user/unread_count``."""
 
-    replies: int
-    mentions: int
-    private_messages: int
+    replies: Int32
+    mentions: Int32
+    private_messages: Int32
 
 
 class MarkCommentReplyAsRead(ApiModel):
@@ -193,7 +193,7 @@ class PersonMentionView(ApiModel):
     subscribed: SubscribedType
     saved: bool
     creator_blocked: bool
-    my_vote: int | None = None
+    my_vote: Int32 | None = None
 
 
 class PrivateMessage(ApiModel):

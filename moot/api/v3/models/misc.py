@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .base import ApiModel
+from .base import ApiModel, Int32
 from .enums import LemmyErrorCode, ListingType, SearchType, SortType
 from .ids import CommunityId, PersonId
 
@@ -56,8 +56,8 @@ class Search(ApiModel):
     type_: SearchType | None = None
     sort: SortType | None = None
     listing_type: ListingType | None = None
-    page: int | None = None
-    limit: int | None = None
+    page: Int32 | None = None
+    limit: Int32 | None = None
     post_title_only: bool | None = None
 
 

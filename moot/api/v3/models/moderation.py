@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .base import ApiModel
+from .base import ApiModel, Int32, Int64
 from .enums import ModlogActionType, PostFeatureType
 from .ids import CommentId, CommunityId, PersonId, PostId
 
@@ -83,7 +83,7 @@ class BanFromCommunity(ApiModel):
     ban: bool
     remove_data: bool | None = None
     reason: str | None = None
-    expires: int | None = None
+    expires: Int64 | None = None
 
 
 class BanFromCommunityResponse(ApiModel):
@@ -113,8 +113,8 @@ class GetModlog(ApiModel):
 
     mod_person_id: PersonId | None = None
     community_id: CommunityId | None = None
-    page: int | None = None
-    limit: int | None = None
+    page: Int32 | None = None
+    limit: Int32 | None = None
     type_: ModlogActionType | None = None
     other_person_id: PersonId | None = None
     post_id: PostId | None = None
@@ -149,7 +149,7 @@ class LockPost(ApiModel):
 
 
 class ModAdd(ApiModel):
-    id: int
+    id: Int32
     mod_person_id: PersonId
     other_person_id: PersonId
     removed: bool
@@ -157,7 +157,7 @@ class ModAdd(ApiModel):
 
 
 class ModAddCommunity(ApiModel):
-    id: int
+    id: Int32
     mod_person_id: PersonId
     other_person_id: PersonId
     community_id: CommunityId
@@ -179,7 +179,7 @@ class ModAddView(ApiModel):
 
 
 class ModBan(ApiModel):
-    id: int
+    id: Int32
     mod_person_id: PersonId
     other_person_id: PersonId
     reason: str | None = None
@@ -189,7 +189,7 @@ class ModBan(ApiModel):
 
 
 class ModBanFromCommunity(ApiModel):
-    id: int
+    id: Int32
     mod_person_id: PersonId
     other_person_id: PersonId
     community_id: CommunityId
@@ -213,7 +213,7 @@ class ModBanView(ApiModel):
 
 
 class ModFeaturePost(ApiModel):
-    id: int
+    id: Int32
     mod_person_id: PersonId
     post_id: PostId
     featured: bool
@@ -229,7 +229,7 @@ class ModFeaturePostView(ApiModel):
 
 
 class ModHideCommunity(ApiModel):
-    id: int
+    id: Int32
     community_id: CommunityId
     mod_person_id: PersonId
     when_: str
@@ -244,7 +244,7 @@ class ModHideCommunityView(ApiModel):
 
 
 class ModLockPost(ApiModel):
-    id: int
+    id: Int32
     mod_person_id: PersonId
     post_id: PostId
     locked: bool
@@ -259,7 +259,7 @@ class ModLockPostView(ApiModel):
 
 
 class ModRemoveComment(ApiModel):
-    id: int
+    id: Int32
     mod_person_id: PersonId
     comment_id: CommentId
     reason: str | None = None
@@ -277,7 +277,7 @@ class ModRemoveCommentView(ApiModel):
 
 
 class ModRemoveCommunity(ApiModel):
-    id: int
+    id: Int32
     mod_person_id: PersonId
     community_id: CommunityId
     reason: str | None = None
@@ -292,7 +292,7 @@ class ModRemoveCommunityView(ApiModel):
 
 
 class ModRemovePost(ApiModel):
-    id: int
+    id: Int32
     mod_person_id: PersonId
     post_id: PostId
     reason: str | None = None
@@ -308,7 +308,7 @@ class ModRemovePostView(ApiModel):
 
 
 class ModTransferCommunity(ApiModel):
-    id: int
+    id: Int32
     mod_person_id: PersonId
     other_person_id: PersonId
     community_id: CommunityId
@@ -328,8 +328,8 @@ class ModlogListParams(ApiModel):
     other_person_id: PersonId | None = None
     post_id: PostId | None = None
     comment_id: CommentId | None = None
-    page: int | None = None
-    limit: int | None = None
+    page: Int32 | None = None
+    limit: Int32 | None = None
     hide_modlog_names: bool
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .base import ApiModel
+from .base import ApiModel, Int32
 from .enums import ListingType, PostListingMode, SortType
 from .ids import CommunityId, InstanceId, LanguageId, LocalUserId, PersonId
 
@@ -99,8 +99,8 @@ class GetPersonDetails(ApiModel):
     person_id: PersonId | None = None
     username: str | None = None
     sort: SortType | None = None
-    page: int | None = None
-    limit: int | None = None
+    page: Int32 | None = None
+    limit: Int32 | None = None
     community_id: CommunityId | None = None
     saved_only: bool | None = None
 
@@ -229,8 +229,8 @@ class Person(ApiModel):
 
 class PersonAggregates(ApiModel):
     person_id: PersonId
-    post_count: int
-    comment_count: int
+    post_count: Int32
+    comment_count: Int32
 
 
 class PersonBlockView(ApiModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .base import ApiModel
+from .base import ApiModel, Int32
 from .enums import ListingType, SortType, SubscribedType
 from .ids import CommentId, CommunityId, LanguageId, PaginationCursor, PersonId, PostId
 
@@ -55,7 +55,7 @@ class CreatePostLike(ApiModel):
     """Request body of ``POST /post/like``."""
 
     post_id: PostId
-    score: int
+    score: Int32
 
 
 class DeletePost(ApiModel):
@@ -99,8 +99,8 @@ class GetPosts(ApiModel):
 
     type_: ListingType | None = None
     sort: SortType | None = None
-    page: int | None = None
-    limit: int | None = None
+    page: Int32 | None = None
+    limit: Int32 | None = None
     community_id: CommunityId | None = None
     community_name: str | None = None
     saved_only: bool | None = None
@@ -140,8 +140,8 @@ class HidePost(ApiModel):
 
 class ImageDetails(ApiModel):
     link: str
-    width: int
-    height: int
+    width: Int32
+    height: Int32
     content_type: str
 
 
@@ -195,10 +195,10 @@ class Post(ApiModel):
 
 class PostAggregates(ApiModel):
     post_id: PostId
-    comments: int
-    score: int
-    upvotes: int
-    downvotes: int
+    comments: Int32
+    score: Int32
+    upvotes: Int32
+    downvotes: Int32
     published: str
     newest_comment_time: str
 
@@ -224,8 +224,8 @@ class PostView(ApiModel):
     read: bool
     hidden: bool
     creator_blocked: bool
-    my_vote: int | None = None
-    unread_comments: int
+    my_vote: Int32 | None = None
+    unread_comments: Int32
 
 
 class SavePost(ApiModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .base import ApiModel
+from .base import ApiModel, Int32
 from .enums import SubscribedType
 from .ids import (
     CommentId,
@@ -86,7 +86,7 @@ class CommentReportView(ApiModel):
     creator_blocked: bool
     subscribed: SubscribedType
     saved: bool
-    my_vote: int | None = None
+    my_vote: Int32 | None = None
     resolver: Person | None = None
 
 
@@ -121,17 +121,17 @@ class GetReportCountResponse(ApiModel):
     """Response of ``GET /user/report_count``."""
 
     community_id: CommunityId | None = None
-    comment_reports: int
-    post_reports: int
-    private_message_reports: int | None = None
+    comment_reports: Int32
+    post_reports: Int32
+    private_message_reports: Int32 | None = None
 
 
 class ListCommentReports(ApiModel):
     """Query parameters of ``GET /comment/report/list``."""
 
     comment_id: CommentId | None = None
-    page: int | None = None
-    limit: int | None = None
+    page: Int32 | None = None
+    limit: Int32 | None = None
     unresolved_only: bool | None = None
     community_id: CommunityId | None = None
 
@@ -145,8 +145,8 @@ class ListCommentReportsResponse(ApiModel):
 class ListPostReports(ApiModel):
     """Query parameters of ``GET /post/report/list``."""
 
-    page: int | None = None
-    limit: int | None = None
+    page: Int32 | None = None
+    limit: Int32 | None = None
     unresolved_only: bool | None = None
     community_id: CommunityId | None = None
     post_id: PostId | None = None
@@ -161,8 +161,8 @@ class ListPostReportsResponse(ApiModel):
 class ListPrivateMessageReports(ApiModel):
     """Query parameters of ``GET /private_message/report/list``."""
 
-    page: int | None = None
-    limit: int | None = None
+    page: Int32 | None = None
+    limit: Int32 | None = None
     unresolved_only: bool | None = None
 
 
@@ -208,8 +208,8 @@ class PostReportView(ApiModel):
     read: bool
     hidden: bool
     creator_blocked: bool
-    my_vote: int | None = None
-    unread_comments: int
+    my_vote: Int32 | None = None
+    unread_comments: Int32
     counts: PostAggregates
     resolver: Person | None = None
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from .base import ApiModel
+from .base import ApiModel, Int32
 from .enums import ListingType, PostListingMode, RegistrationMode, SortType
 from .ids import ActivityId, InstanceId, LanguageId, LocalSiteId, SiteId
 
@@ -74,19 +74,19 @@ class CreateSite(ApiModel):
     hide_modlog_mod_names: bool | None = None
     discussion_languages: list[LanguageId] | None = None
     slur_filter_regex: str | None = None
-    actor_name_max_length: int | None = None
-    rate_limit_message: int | None = None
-    rate_limit_message_per_second: int | None = None
-    rate_limit_post: int | None = None
-    rate_limit_post_per_second: int | None = None
-    rate_limit_register: int | None = None
-    rate_limit_register_per_second: int | None = None
-    rate_limit_image: int | None = None
-    rate_limit_image_per_second: int | None = None
-    rate_limit_comment: int | None = None
-    rate_limit_comment_per_second: int | None = None
-    rate_limit_search: int | None = None
-    rate_limit_search_per_second: int | None = None
+    actor_name_max_length: Int32 | None = None
+    rate_limit_message: Int32 | None = None
+    rate_limit_message_per_second: Int32 | None = None
+    rate_limit_post: Int32 | None = None
+    rate_limit_post_per_second: Int32 | None = None
+    rate_limit_register: Int32 | None = None
+    rate_limit_register_per_second: Int32 | None = None
+    rate_limit_image: Int32 | None = None
+    rate_limit_image_per_second: Int32 | None = None
+    rate_limit_comment: Int32 | None = None
+    rate_limit_comment_per_second: Int32 | None = None
+    rate_limit_search: Int32 | None = None
+    rate_limit_search_per_second: Int32 | None = None
     federation_enabled: bool | None = None
     federation_debug: bool | None = None
     captcha_enabled: bool | None = None
@@ -121,19 +121,19 @@ class EditSite(ApiModel):
     hide_modlog_mod_names: bool | None = None
     discussion_languages: list[LanguageId] | None = None
     slur_filter_regex: str | None = None
-    actor_name_max_length: int | None = None
-    rate_limit_message: int | None = None
-    rate_limit_message_per_second: int | None = None
-    rate_limit_post: int | None = None
-    rate_limit_post_per_second: int | None = None
-    rate_limit_register: int | None = None
-    rate_limit_register_per_second: int | None = None
-    rate_limit_image: int | None = None
-    rate_limit_image_per_second: int | None = None
-    rate_limit_comment: int | None = None
-    rate_limit_comment_per_second: int | None = None
-    rate_limit_search: int | None = None
-    rate_limit_search_per_second: int | None = None
+    actor_name_max_length: Int32 | None = None
+    rate_limit_message: Int32 | None = None
+    rate_limit_message_per_second: Int32 | None = None
+    rate_limit_post: Int32 | None = None
+    rate_limit_post_per_second: Int32 | None = None
+    rate_limit_register: Int32 | None = None
+    rate_limit_register_per_second: Int32 | None = None
+    rate_limit_image: Int32 | None = None
+    rate_limit_image_per_second: Int32 | None = None
+    rate_limit_comment: Int32 | None = None
+    rate_limit_comment_per_second: Int32 | None = None
+    rate_limit_search: Int32 | None = None
+    rate_limit_search_per_second: Int32 | None = None
     federation_enabled: bool | None = None
     federation_debug: bool | None = None
     captcha_enabled: bool | None = None
@@ -223,7 +223,7 @@ class LocalSite(ApiModel):
     hide_modlog_mod_names: bool
     application_email_admins: bool
     slur_filter_regex: str | None = None
-    actor_name_max_length: int
+    actor_name_max_length: Int32
     federation_enabled: bool
     captcha_enabled: bool
     captcha_difficulty: str
@@ -238,26 +238,26 @@ class LocalSite(ApiModel):
 
 class LocalSiteRateLimit(ApiModel):
     local_site_id: LocalSiteId
-    message: int
-    message_per_second: int
-    post: int
-    post_per_second: int
-    register_: int = Field(alias="register")
-    register_per_second: int
-    image: int
-    image_per_second: int
-    comment: int
-    comment_per_second: int
-    search: int
-    search_per_second: int
+    message: Int32
+    message_per_second: Int32
+    post: Int32
+    post_per_second: Int32
+    register_: Int32 = Field(alias="register")
+    register_per_second: Int32
+    image: Int32
+    image_per_second: Int32
+    comment: Int32
+    comment_per_second: Int32
+    search: Int32
+    search_per_second: Int32
     published: str
     updated: str | None = None
-    import_user_settings: int
-    import_user_settings_per_second: int
+    import_user_settings: Int32
+    import_user_settings_per_second: Int32
 
 
 class LocalSiteUrlBlocklist(ApiModel):
-    id: int
+    id: Int32
     url: str
     published: str
     updated: str | None = None
@@ -267,7 +267,7 @@ class ReadableFederationState(ApiModel):
     instance_id: InstanceId
     last_successful_id: ActivityId | None = None
     last_successful_published_time: str | None = None
-    fail_count: int
+    fail_count: Int32
     last_retry: str | None = None
     next_retry: str | None = None
 
@@ -291,14 +291,14 @@ class Site(ApiModel):
 
 class SiteAggregates(ApiModel):
     site_id: SiteId
-    users: int
-    posts: int
-    comments: int
-    communities: int
-    users_active_day: int
-    users_active_week: int
-    users_active_month: int
-    users_active_half_year: int
+    users: Int32
+    posts: Int32
+    comments: Int32
+    communities: Int32
+    users_active_day: Int32
+    users_active_week: Int32
+    users_active_month: Int32
+    users_active_half_year: Int32
 
 
 class SiteResponse(ApiModel):
@@ -318,7 +318,7 @@ class SiteView(ApiModel):
 
 
 class Tagline(ApiModel):
-    id: int
+    id: Int32
     local_site_id: LocalSiteId
     content: str
     published: str
