@@ -252,7 +252,7 @@ def py_type(t: dict, ctx: Ctx, field_name: str = "") -> str:
     if k == "kw":
         n = t["n"]
         if n == "string":
-            return "str"
+            return "Str"
         if n in ("number", "bigint"):
             if n == "number" and FLOAT_FIELD_RE.search(field_name):
                 return "float"
@@ -494,7 +494,8 @@ def build_endpoints(http_decls: dict, http_js: Path | None, res: Result) -> None
                 request = p["n"]
             else:
                 request_note = "untyped request body (TS: any)"
-        response = py_type(meth["returns"], ctx)
+        # The table names plain Python types; Str (the NUL-refusing alias) is for model fields.
+        response = py_type(meth["returns"], ctx).replace("Str", "str")
         res.endpoints.append(Endpoint(name, route[0], route[1], request, request_note, response, note))
 
 
@@ -521,14 +522,24 @@ def render_base(version: str) -> str:
     lines += [
         "from typing import Annotated, TypeAlias",
         "",
-        "from pydantic import BaseModel, ConfigDict, Field",
+        "from pydantic import AfterValidator, BaseModel, ConfigDict, Field",
         "",
-        '__all__ = ["ApiModel", "Int32", "Int64"]',
+        '__all__ = ["ApiModel", "Int32", "Int64", "Str"]',
         "",
         "# Lemmy's ids and most numbers are i32, times given as numbers i64: a value out of range",
         "# is refused while parsing (400), before it can reach a database column.",
         "Int32: TypeAlias = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]",
         "Int64: TypeAlias = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]",
+        "",
+        "",
+        "def _no_nul(text: str) -> str:",
+        "    # PostgreSQL cannot store NUL in text, and no legitimate text holds one.",
+        "    if \"\\x00\" in text:",
+        "        raise ValueError(\"text must not contain NUL characters\")",
+        "    return text",
+        "",
+        "",
+        "Str: TypeAlias = Annotated[str, AfterValidator(_no_nul)]",
         "",
         "",
         "class ApiModel(BaseModel):",
@@ -648,7 +659,7 @@ def render_module(module: str, res: Result, version: str, owner: dict[str, str])
         head.append("from pydantic import Field")
         head.append("")
     base_names = (["ApiModel"] if models else []) + [
-        n for n in ("Int32", "Int64") if re.search(rf"\b{n}\b", "\n".join(body))]
+        n for n in ("Int32", "Int64", "Str") if re.search(rf"\b{n}\b", "\n".join(body))]
     if base_names:
         head.append(f"from .base import {', '.join(base_names)}")
     for src in sorted(runtime_imports):

@@ -200,7 +200,7 @@ def test_id_aliases_are_int() -> None:
     assert m.PostId is m.Int32
     assert m.PersonId is m.Int32
     assert m.CommunityId is m.Int32
-    assert m.PaginationCursor is str
+    assert m.PaginationCursor is m.Str
 
 
 def test_register_required_fields() -> None:

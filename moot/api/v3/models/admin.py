@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .base import ApiModel, Int32, Int64
+from .base import ApiModel, Int32, Int64, Str
 from .ids import CommentId, CommunityId, LocalUserId, PersonId, PostId, RegistrationApplicationId
 
 if TYPE_CHECKING:
@@ -65,8 +65,8 @@ class AdminPurgeComment(ApiModel):
     id: Int32
     admin_person_id: PersonId
     post_id: PostId
-    reason: str | None = None
-    when_: str
+    reason: Str | None = None
+    when_: Str
 
 
 class AdminPurgeCommentView(ApiModel):
@@ -78,8 +78,8 @@ class AdminPurgeCommentView(ApiModel):
 class AdminPurgeCommunity(ApiModel):
     id: Int32
     admin_person_id: PersonId
-    reason: str | None = None
-    when_: str
+    reason: Str | None = None
+    when_: Str
 
 
 class AdminPurgeCommunityView(ApiModel):
@@ -90,8 +90,8 @@ class AdminPurgeCommunityView(ApiModel):
 class AdminPurgePerson(ApiModel):
     id: Int32
     admin_person_id: PersonId
-    reason: str | None = None
-    when_: str
+    reason: Str | None = None
+    when_: Str
 
 
 class AdminPurgePersonView(ApiModel):
@@ -103,8 +103,8 @@ class AdminPurgePost(ApiModel):
     id: Int32
     admin_person_id: PersonId
     community_id: CommunityId
-    reason: str | None = None
-    when_: str
+    reason: Str | None = None
+    when_: Str
 
 
 class AdminPurgePostView(ApiModel):
@@ -118,7 +118,7 @@ class ApproveRegistrationApplication(ApiModel):
 
     id: RegistrationApplicationId
     approve: bool
-    deny_reason: str | None = None
+    deny_reason: Str | None = None
 
 
 class BanPerson(ApiModel):
@@ -127,7 +127,7 @@ class BanPerson(ApiModel):
     person_id: PersonId
     ban: bool
     remove_data: bool | None = None
-    reason: str | None = None
+    reason: Str | None = None
     expires: Int64 | None = None
 
 
@@ -161,7 +161,7 @@ class HideCommunity(ApiModel):
 
     community_id: CommunityId
     hidden: bool
-    reason: str | None = None
+    reason: Str | None = None
 
 
 class ListCommentLikes(ApiModel):
@@ -210,37 +210,37 @@ class PurgeComment(ApiModel):
     """Request body of ``POST /admin/purge/comment``."""
 
     comment_id: CommentId
-    reason: str | None = None
+    reason: Str | None = None
 
 
 class PurgeCommunity(ApiModel):
     """Request body of ``POST /admin/purge/community``."""
 
     community_id: CommunityId
-    reason: str | None = None
+    reason: Str | None = None
 
 
 class PurgePerson(ApiModel):
     """Request body of ``POST /admin/purge/person``."""
 
     person_id: PersonId
-    reason: str | None = None
+    reason: Str | None = None
 
 
 class PurgePost(ApiModel):
     """Request body of ``POST /admin/purge/post``."""
 
     post_id: PostId
-    reason: str | None = None
+    reason: Str | None = None
 
 
 class RegistrationApplication(ApiModel):
     id: RegistrationApplicationId
     local_user_id: LocalUserId
-    answer: str
+    answer: Str
     admin_id: PersonId | None = None
-    deny_reason: str | None = None
-    published: str
+    deny_reason: Str | None = None
+    published: Str
 
 
 class RegistrationApplicationResponse(ApiModel):

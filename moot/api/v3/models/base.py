@@ -5,14 +5,24 @@ from __future__ import annotations
 
 from typing import Annotated, TypeAlias
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-__all__ = ["ApiModel", "Int32", "Int64"]
+__all__ = ["ApiModel", "Int32", "Int64", "Str"]
 
 # Lemmy's ids and most numbers are i32, times given as numbers i64: a value out of range
 # is refused while parsing (400), before it can reach a database column.
 Int32: TypeAlias = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
 Int64: TypeAlias = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
+
+
+def _no_nul(text: str) -> str:
+    # PostgreSQL cannot store NUL in text, and no legitimate text holds one.
+    if "\x00" in text:
+        raise ValueError("text must not contain NUL characters")
+    return text
+
+
+Str: TypeAlias = Annotated[str, AfterValidator(_no_nul)]
 
 
 class ApiModel(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .base import ApiModel, Int32
+from .base import ApiModel, Int32, Str
 from .enums import CommentSortType, ListingType, SubscribedType
 from .ids import CommentId, CommunityId, LanguageId, LocalUserId, PersonId, PostId
 
@@ -34,14 +34,14 @@ class Comment(ApiModel):
     id: CommentId
     creator_id: PersonId
     post_id: PostId
-    content: str
+    content: Str
     removed: bool
-    published: str
-    updated: str | None = None
+    published: Str
+    updated: Str | None = None
     deleted: bool
-    ap_id: str
+    ap_id: Str
     local: bool
-    path: str
+    path: Str
     distinguished: bool
     language_id: LanguageId
 
@@ -51,7 +51,7 @@ class CommentAggregates(ApiModel):
     score: Int32
     upvotes: Int32
     downvotes: Int32
-    published: str
+    published: Str
     child_count: Int32
 
 
@@ -81,7 +81,7 @@ class CommentView(ApiModel):
 class CreateComment(ApiModel):
     """Request body of ``POST /comment``."""
 
-    content: str
+    content: Str
     post_id: PostId
     parent_id: CommentId | None = None
     language_id: LanguageId | None = None
@@ -105,7 +105,7 @@ class EditComment(ApiModel):
     """Request body of ``PUT /comment``."""
 
     comment_id: CommentId
-    content: str | None = None
+    content: Str | None = None
     language_id: LanguageId | None = None
 
 
@@ -124,7 +124,7 @@ class GetComments(ApiModel):
     page: Int32 | None = None
     limit: Int32 | None = None
     community_id: CommunityId | None = None
-    community_name: str | None = None
+    community_name: Str | None = None
     post_id: PostId | None = None
     parent_id: CommentId | None = None
     saved_only: bool | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .base import ApiModel, Int32
+from .base import ApiModel, Int32, Str
 from .enums import CommunityVisibility, ListingType, SortType, SubscribedType
 from .ids import CommunityId, InstanceId, LanguageId
 
@@ -50,18 +50,18 @@ class BlockCommunityResponse(ApiModel):
 
 class Community(ApiModel):
     id: CommunityId
-    name: str
-    title: str
-    description: str | None = None
+    name: Str
+    title: Str
+    description: Str | None = None
     removed: bool
-    published: str
-    updated: str | None = None
+    published: Str
+    updated: Str | None = None
     deleted: bool
     nsfw: bool
-    actor_id: str
+    actor_id: Str
     local: bool
-    icon: str | None = None
-    banner: str | None = None
+    icon: Str | None = None
+    banner: Str | None = None
     hidden: bool
     posting_restricted_to_mods: bool
     instance_id: InstanceId
@@ -73,7 +73,7 @@ class CommunityAggregates(ApiModel):
     subscribers: Int32
     posts: Int32
     comments: Int32
-    published: str
+    published: Str
     users_active_day: Int32
     users_active_week: Int32
     users_active_month: Int32
@@ -114,11 +114,11 @@ class CommunityView(ApiModel):
 class CreateCommunity(ApiModel):
     """Request body of ``POST /community``."""
 
-    name: str
-    title: str
-    description: str | None = None
-    icon: str | None = None
-    banner: str | None = None
+    name: Str
+    title: Str
+    description: Str | None = None
+    icon: Str | None = None
+    banner: Str | None = None
     nsfw: bool | None = None
     posting_restricted_to_mods: bool | None = None
     discussion_languages: list[LanguageId] | None = None
@@ -136,10 +136,10 @@ class EditCommunity(ApiModel):
     """Request body of ``PUT /community``."""
 
     community_id: CommunityId
-    title: str | None = None
-    description: str | None = None
-    icon: str | None = None
-    banner: str | None = None
+    title: Str | None = None
+    description: Str | None = None
+    icon: Str | None = None
+    banner: Str | None = None
     nsfw: bool | None = None
     posting_restricted_to_mods: bool | None = None
     discussion_languages: list[LanguageId] | None = None
@@ -157,7 +157,7 @@ class GetCommunity(ApiModel):
     """Query parameters of ``GET /community``."""
 
     id: CommunityId | None = None
-    name: str | None = None
+    name: Str | None = None
 
 
 class GetCommunityResponse(ApiModel):

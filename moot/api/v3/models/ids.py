@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
-from .base import Int32
+from .base import Int32, Str
 
 __all__ = [
     "ActivityId",
@@ -49,7 +49,7 @@ LocalSiteId: TypeAlias = Int32
 
 LocalUserId: TypeAlias = Int32
 
-PaginationCursor: TypeAlias = str
+PaginationCursor: TypeAlias = Str
 
 PersonId: TypeAlias = Int32
 

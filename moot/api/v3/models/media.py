@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .base import ApiModel, Int32
+from .base import ApiModel, Int32, Str
 from .ids import CustomEmojiId, LocalSiteId, LocalUserId
 
 if TYPE_CHECKING:
@@ -33,27 +33,27 @@ __all__ = [
 class CreateCustomEmoji(ApiModel):
     """Request body of ``POST /custom_emoji``."""
 
-    category: str
-    shortcode: str
-    image_url: str
-    alt_text: str
-    keywords: list[str]
+    category: Str
+    shortcode: Str
+    image_url: Str
+    alt_text: Str
+    keywords: list[Str]
 
 
 class CustomEmoji(ApiModel):
     id: CustomEmojiId
     local_site_id: LocalSiteId
-    shortcode: str
-    image_url: str
-    alt_text: str
-    category: str
-    published: str
-    updated: str | None = None
+    shortcode: Str
+    image_url: Str
+    alt_text: Str
+    category: Str
+    published: Str
+    updated: Str | None = None
 
 
 class CustomEmojiKeyword(ApiModel):
     custom_emoji_id: CustomEmojiId
-    keyword: str
+    keyword: Str
 
 
 class CustomEmojiResponse(ApiModel):
@@ -76,23 +76,23 @@ class DeleteCustomEmoji(ApiModel):
 
 
 class DeleteImage(ApiModel):
-    token: str
-    filename: str
+    token: Str
+    filename: Str
 
 
 class EditCustomEmoji(ApiModel):
     """Request body of ``PUT /custom_emoji``."""
 
     id: CustomEmojiId
-    category: str
-    image_url: str
-    alt_text: str
-    keywords: list[str]
+    category: Str
+    image_url: Str
+    alt_text: Str
+    keywords: list[Str]
 
 
 class ImageFile(ApiModel):
-    file: str
-    delete_token: str
+    file: Str
+    delete_token: Str
 
 
 class ListMedia(ApiModel):
@@ -114,9 +114,9 @@ class ListMediaResponse(ApiModel):
 
 class LocalImage(ApiModel):
     local_user_id: LocalUserId | None = None
-    pictrs_alias: str
-    pictrs_delete_token: str
-    published: str
+    pictrs_alias: Str
+    pictrs_delete_token: Str
+    published: Str
 
 
 class LocalImageView(ApiModel):
@@ -130,7 +130,7 @@ class UploadImage(ApiModel):
 
 
 class UploadImageResponse(ApiModel):
-    msg: str
+    msg: Str
     files: list[ImageFile] | None = None
-    url: str | None = None
-    delete_url: str | None = None
+    url: Str | None = None
+    delete_url: Str | None = None

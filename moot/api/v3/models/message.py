@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .base import ApiModel, Int32
+from .base import ApiModel, Int32, Str
 from .enums import CommentSortType, SubscribedType
 from .ids import CommentId, CommentReplyId, PersonId, PersonMentionId, PrivateMessageId
 
@@ -46,7 +46,7 @@ class CommentReply(ApiModel):
     recipient_id: PersonId
     comment_id: CommentId
     read: bool
-    published: str
+    published: Str
 
 
 class CommentReplyResponse(ApiModel):
@@ -76,7 +76,7 @@ class CommentReplyView(ApiModel):
 class CreatePrivateMessage(ApiModel):
     """Request body of ``POST /private_message``."""
 
-    content: str
+    content: Str
     recipient_id: PersonId
 
 
@@ -91,7 +91,7 @@ class EditPrivateMessage(ApiModel):
     """Request body of ``PUT /private_message``."""
 
     private_message_id: PrivateMessageId
-    content: str
+    content: Str
 
 
 class GetPersonMentions(ApiModel):
@@ -169,7 +169,7 @@ class PersonMention(ApiModel):
     recipient_id: PersonId
     comment_id: CommentId
     read: bool
-    published: str
+    published: Str
 
 
 class PersonMentionResponse(ApiModel):
@@ -200,12 +200,12 @@ class PrivateMessage(ApiModel):
     id: PrivateMessageId
     creator_id: PersonId
     recipient_id: PersonId
-    content: str
+    content: Str
     deleted: bool
     read: bool
-    published: str
-    updated: str | None = None
-    ap_id: str
+    published: Str
+    updated: Str | None = None
+    ap_id: Str
     local: bool
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .base import ApiModel, Int32
+from .base import ApiModel, Int32, Str
 from .enums import LemmyErrorCode, ListingType, SearchType, SortType
 from .ids import CommunityId, PersonId
 
@@ -28,13 +28,13 @@ __all__ = [
 class LemmyErrorType(ApiModel):
     # TS: union of 168 object types tagged by 'error'; flattened into one model (loose mapping).
     error: LemmyErrorCode
-    message: str | None = None
+    message: Str | None = None
 
 
 class ResolveObject(ApiModel):
     """Query parameters of ``GET /resolve_object``."""
 
-    q: str
+    q: Str
 
 
 class ResolveObjectResponse(ApiModel):
@@ -49,9 +49,9 @@ class ResolveObjectResponse(ApiModel):
 class Search(ApiModel):
     """Query parameters of ``GET /search``."""
 
-    q: str
+    q: Str
     community_id: CommunityId | None = None
-    community_name: str | None = None
+    community_name: Str | None = None
     creator_id: PersonId | None = None
     type_: SearchType | None = None
     sort: SortType | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .base import ApiModel, Int32, Int64
+from .base import ApiModel, Int32, Int64, Str
 from .enums import ModlogActionType, PostFeatureType
 from .ids import CommentId, CommunityId, PersonId, PostId
 
@@ -82,7 +82,7 @@ class BanFromCommunity(ApiModel):
     person_id: PersonId
     ban: bool
     remove_data: bool | None = None
-    reason: str | None = None
+    reason: Str | None = None
     expires: Int64 | None = None
 
 
@@ -153,7 +153,7 @@ class ModAdd(ApiModel):
     mod_person_id: PersonId
     other_person_id: PersonId
     removed: bool
-    when_: str
+    when_: Str
 
 
 class ModAddCommunity(ApiModel):
@@ -162,7 +162,7 @@ class ModAddCommunity(ApiModel):
     other_person_id: PersonId
     community_id: CommunityId
     removed: bool
-    when_: str
+    when_: Str
 
 
 class ModAddCommunityView(ApiModel):
@@ -182,10 +182,10 @@ class ModBan(ApiModel):
     id: Int32
     mod_person_id: PersonId
     other_person_id: PersonId
-    reason: str | None = None
+    reason: Str | None = None
     banned: bool
-    expires: str | None = None
-    when_: str
+    expires: Str | None = None
+    when_: Str
 
 
 class ModBanFromCommunity(ApiModel):
@@ -193,10 +193,10 @@ class ModBanFromCommunity(ApiModel):
     mod_person_id: PersonId
     other_person_id: PersonId
     community_id: CommunityId
-    reason: str | None = None
+    reason: Str | None = None
     banned: bool
-    expires: str | None = None
-    when_: str
+    expires: Str | None = None
+    when_: Str
 
 
 class ModBanFromCommunityView(ApiModel):
@@ -217,7 +217,7 @@ class ModFeaturePost(ApiModel):
     mod_person_id: PersonId
     post_id: PostId
     featured: bool
-    when_: str
+    when_: Str
     is_featured_community: bool
 
 
@@ -232,8 +232,8 @@ class ModHideCommunity(ApiModel):
     id: Int32
     community_id: CommunityId
     mod_person_id: PersonId
-    when_: str
-    reason: str | None = None
+    when_: Str
+    reason: Str | None = None
     hidden: bool
 
 
@@ -248,7 +248,7 @@ class ModLockPost(ApiModel):
     mod_person_id: PersonId
     post_id: PostId
     locked: bool
-    when_: str
+    when_: Str
 
 
 class ModLockPostView(ApiModel):
@@ -262,9 +262,9 @@ class ModRemoveComment(ApiModel):
     id: Int32
     mod_person_id: PersonId
     comment_id: CommentId
-    reason: str | None = None
+    reason: Str | None = None
     removed: bool
-    when_: str
+    when_: Str
 
 
 class ModRemoveCommentView(ApiModel):
@@ -280,9 +280,9 @@ class ModRemoveCommunity(ApiModel):
     id: Int32
     mod_person_id: PersonId
     community_id: CommunityId
-    reason: str | None = None
+    reason: Str | None = None
     removed: bool
-    when_: str
+    when_: Str
 
 
 class ModRemoveCommunityView(ApiModel):
@@ -295,9 +295,9 @@ class ModRemovePost(ApiModel):
     id: Int32
     mod_person_id: PersonId
     post_id: PostId
-    reason: str | None = None
+    reason: Str | None = None
     removed: bool
-    when_: str
+    when_: Str
 
 
 class ModRemovePostView(ApiModel):
@@ -312,7 +312,7 @@ class ModTransferCommunity(ApiModel):
     mod_person_id: PersonId
     other_person_id: PersonId
     community_id: CommunityId
-    when_: str
+    when_: Str
 
 
 class ModTransferCommunityView(ApiModel):
@@ -338,7 +338,7 @@ class RemoveComment(ApiModel):
 
     comment_id: CommentId
     removed: bool
-    reason: str | None = None
+    reason: Str | None = None
 
 
 class RemoveCommunity(ApiModel):
@@ -346,7 +346,7 @@ class RemoveCommunity(ApiModel):
 
     community_id: CommunityId
     removed: bool
-    reason: str | None = None
+    reason: Str | None = None
 
 
 class RemovePost(ApiModel):
@@ -354,7 +354,7 @@ class RemovePost(ApiModel):
 
     post_id: PostId
     removed: bool
-    reason: str | None = None
+    reason: Str | None = None
 
 
 class TransferCommunity(ApiModel):

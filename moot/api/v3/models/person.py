@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .base import ApiModel, Int32
+from .base import ApiModel, Int32, Str
 from .enums import ListingType, PostListingMode, SortType
 from .ids import CommunityId, InstanceId, LanguageId, LocalUserId, PersonId
 
@@ -61,30 +61,30 @@ class BlockPersonResponse(ApiModel):
 
 
 class CaptchaResponse(ApiModel):
-    png: str
-    wav: str
-    uuid: str
+    png: Str
+    wav: Str
+    uuid: Str
 
 
 class ChangePassword(ApiModel):
     """Request body of ``PUT /user/change_password``."""
 
-    new_password: str
-    new_password_verify: str
-    old_password: str
+    new_password: Str
+    new_password_verify: Str
+    old_password: Str
 
 
 class DeleteAccount(ApiModel):
     """Request body of ``POST /user/delete_account``."""
 
-    password: str
+    password: Str
     delete_content: bool
 
 
 class GenerateTotpSecretResponse(ApiModel):
     """Response of ``POST /user/totp/generate``."""
 
-    totp_secret_url: str
+    totp_secret_url: Str
 
 
 class GetCaptchaResponse(ApiModel):
@@ -97,7 +97,7 @@ class GetPersonDetails(ApiModel):
     """Query parameters of ``GET /user``."""
 
     person_id: PersonId | None = None
-    username: str | None = None
+    username: Str | None = None
     sort: SortType | None = None
     page: Int32 | None = None
     limit: Int32 | None = None
@@ -118,12 +118,12 @@ class GetPersonDetailsResponse(ApiModel):
 class LocalUser(ApiModel):
     id: LocalUserId
     person_id: PersonId
-    email: str | None = None
+    email: Str | None = None
     show_nsfw: bool
-    theme: str
+    theme: Str
     default_sort_type: SortType
     default_listing_type: ListingType
-    interface_language: str
+    interface_language: Str
     show_avatars: bool
     send_notifications_to_email: bool
     show_scores: bool
@@ -161,9 +161,9 @@ class LocalUserVoteDisplayMode(ApiModel):
 class Login(ApiModel):
     """Request body of ``POST /user/login``."""
 
-    username_or_email: str
-    password: str
-    totp_2fa_token: str | None = None
+    username_or_email: Str
+    password: Str
+    totp_2fa_token: Str | None = None
 
 
 class LoginResponse(ApiModel):
@@ -172,16 +172,16 @@ class LoginResponse(ApiModel):
     Response of ``PUT /user/change_password``.
     """
 
-    jwt: str | None = None
+    jwt: Str | None = None
     registration_created: bool
     verify_email_sent: bool
 
 
 class LoginToken(ApiModel):
     user_id: LocalUserId
-    published: str
-    ip: str | None = None
-    user_agent: str | None = None
+    published: Str
+    ip: Str | None = None
+    user_agent: Str | None = None
 
 
 class MyUserInfo(ApiModel):
@@ -197,33 +197,33 @@ class MyUserInfo(ApiModel):
 class PasswordChangeAfterReset(ApiModel):
     """Request body of ``POST /user/password_change``."""
 
-    token: str
-    password: str
-    password_verify: str
+    token: Str
+    password: Str
+    password_verify: Str
 
 
 class PasswordReset(ApiModel):
     """Request body of ``POST /user/password_reset``."""
 
-    email: str
+    email: Str
 
 
 class Person(ApiModel):
     id: PersonId
-    name: str
-    display_name: str | None = None
-    avatar: str | None = None
+    name: Str
+    display_name: Str | None = None
+    avatar: Str | None = None
     banned: bool
-    published: str
-    updated: str | None = None
-    actor_id: str
-    bio: str | None = None
+    published: Str
+    updated: Str | None = None
+    actor_id: Str
+    bio: Str | None = None
     local: bool
-    banner: str | None = None
+    banner: Str | None = None
     deleted: bool
-    matrix_user_id: str | None = None
+    matrix_user_id: Str | None = None
     bot_account: bool
-    ban_expires: str | None = None
+    ban_expires: Str | None = None
     instance_id: InstanceId
 
 
@@ -247,15 +247,15 @@ class PersonView(ApiModel):
 class Register(ApiModel):
     """Request body of ``POST /user/register``."""
 
-    username: str
-    password: str
-    password_verify: str
+    username: Str
+    password: Str
+    password_verify: Str
     show_nsfw: bool | None = None
-    email: str | None = None
-    captcha_uuid: str | None = None
-    captcha_answer: str | None = None
-    honeypot: str | None = None
-    answer: str | None = None
+    email: Str | None = None
+    captcha_uuid: Str | None = None
+    captcha_answer: Str | None = None
+    honeypot: Str | None = None
+    answer: Str | None = None
 
 
 class SaveUserSettings(ApiModel):
@@ -264,16 +264,16 @@ class SaveUserSettings(ApiModel):
     show_nsfw: bool | None = None
     blur_nsfw: bool | None = None
     auto_expand: bool | None = None
-    theme: str | None = None
+    theme: Str | None = None
     default_sort_type: SortType | None = None
     default_listing_type: ListingType | None = None
-    interface_language: str | None = None
-    avatar: str | None = None
-    banner: str | None = None
-    display_name: str | None = None
-    email: str | None = None
-    bio: str | None = None
-    matrix_user_id: str | None = None
+    interface_language: Str | None = None
+    avatar: Str | None = None
+    banner: Str | None = None
+    display_name: Str | None = None
+    email: Str | None = None
+    bio: Str | None = None
+    matrix_user_id: Str | None = None
     show_avatars: bool | None = None
     send_notifications_to_email: bool | None = None
     bot_account: bool | None = None
@@ -295,7 +295,7 @@ class SaveUserSettings(ApiModel):
 class UpdateTotp(ApiModel):
     """Request body of ``POST /user/totp/update``."""
 
-    totp_token: str
+    totp_token: Str
     enabled: bool
 
 
@@ -308,4 +308,4 @@ class UpdateTotpResponse(ApiModel):
 class VerifyEmail(ApiModel):
     """Request body of ``POST /user/verify_email``."""
 
-    token: str
+    token: Str

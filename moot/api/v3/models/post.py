@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .base import ApiModel, Int32
+from .base import ApiModel, Int32, Str
 from .enums import ListingType, SortType, SubscribedType
 from .ids import CommentId, CommunityId, LanguageId, PaginationCursor, PersonId, PostId
 
@@ -40,15 +40,15 @@ __all__ = [
 class CreatePost(ApiModel):
     """Request body of ``POST /post``."""
 
-    name: str
+    name: Str
     community_id: CommunityId
-    url: str | None = None
-    body: str | None = None
-    alt_text: str | None = None
-    honeypot: str | None = None
+    url: Str | None = None
+    body: Str | None = None
+    alt_text: Str | None = None
+    honeypot: Str | None = None
     nsfw: bool | None = None
     language_id: LanguageId | None = None
-    custom_thumbnail: str | None = None
+    custom_thumbnail: Str | None = None
 
 
 class CreatePostLike(ApiModel):
@@ -69,13 +69,13 @@ class EditPost(ApiModel):
     """Request body of ``PUT /post``."""
 
     post_id: PostId
-    name: str | None = None
-    url: str | None = None
-    body: str | None = None
-    alt_text: str | None = None
+    name: Str | None = None
+    url: Str | None = None
+    body: Str | None = None
+    alt_text: Str | None = None
     nsfw: bool | None = None
     language_id: LanguageId | None = None
-    custom_thumbnail: str | None = None
+    custom_thumbnail: Str | None = None
 
 
 class GetPost(ApiModel):
@@ -102,7 +102,7 @@ class GetPosts(ApiModel):
     page: Int32 | None = None
     limit: Int32 | None = None
     community_id: CommunityId | None = None
-    community_name: str | None = None
+    community_name: Str | None = None
     saved_only: bool | None = None
     liked_only: bool | None = None
     disliked_only: bool | None = None
@@ -122,7 +122,7 @@ class GetPostsResponse(ApiModel):
 class GetSiteMetadata(ApiModel):
     """Query parameters of ``GET /post/site_metadata``."""
 
-    url: str
+    url: Str
 
 
 class GetSiteMetadataResponse(ApiModel):
@@ -139,18 +139,18 @@ class HidePost(ApiModel):
 
 
 class ImageDetails(ApiModel):
-    link: str
+    link: Str
     width: Int32
     height: Int32
-    content_type: str
+    content_type: Str
 
 
 class LinkMetadata(ApiModel):
-    title: str | None = None
-    description: str | None = None
-    image: str | None = None
-    embed_video_url: str | None = None
-    content_type: str | None = None
+    title: Str | None = None
+    description: Str | None = None
+    image: Str | None = None
+    embed_video_url: Str | None = None
+    content_type: Str | None = None
 
 
 class MarkPostAsRead(ApiModel):
@@ -161,36 +161,36 @@ class MarkPostAsRead(ApiModel):
 
 
 class OpenGraphData(ApiModel):
-    title: str | None = None
-    description: str | None = None
-    image: str | None = None
-    embed_video_url: str | None = None
+    title: Str | None = None
+    description: Str | None = None
+    image: Str | None = None
+    embed_video_url: Str | None = None
 
 
 class Post(ApiModel):
     id: PostId
-    name: str
-    url: str | None = None
-    body: str | None = None
+    name: Str
+    url: Str | None = None
+    body: Str | None = None
     creator_id: PersonId
     community_id: CommunityId
     removed: bool
     locked: bool
-    published: str
-    updated: str | None = None
+    published: Str
+    updated: Str | None = None
     deleted: bool
     nsfw: bool
-    embed_title: str | None = None
-    embed_description: str | None = None
-    thumbnail_url: str | None = None
-    ap_id: str
+    embed_title: Str | None = None
+    embed_description: Str | None = None
+    thumbnail_url: Str | None = None
+    ap_id: Str
     local: bool
-    embed_video_url: str | None = None
+    embed_video_url: Str | None = None
     language_id: LanguageId
     featured_community: bool
     featured_local: bool
-    url_content_type: str | None = None
-    alt_text: str | None = None
+    url_content_type: Str | None = None
+    alt_text: Str | None = None
 
 
 class PostAggregates(ApiModel):
@@ -199,8 +199,8 @@ class PostAggregates(ApiModel):
     score: Int32
     upvotes: Int32
     downvotes: Int32
-    published: str
-    newest_comment_time: str
+    published: Str
+    newest_comment_time: Str
 
 
 class PostResponse(ApiModel):

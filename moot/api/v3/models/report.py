@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .base import ApiModel, Int32
+from .base import ApiModel, Int32, Str
 from .enums import SubscribedType
 from .ids import (
     CommentId,
@@ -56,12 +56,12 @@ class CommentReport(ApiModel):
     id: CommentReportId
     creator_id: PersonId
     comment_id: CommentId
-    original_comment_text: str
-    reason: str
+    original_comment_text: Str
+    reason: Str
     resolved: bool
     resolver_id: PersonId | None = None
-    published: str
-    updated: str | None = None
+    published: Str
+    updated: Str | None = None
 
 
 class CommentReportResponse(ApiModel):
@@ -94,21 +94,21 @@ class CreateCommentReport(ApiModel):
     """Request body of ``POST /comment/report``."""
 
     comment_id: CommentId
-    reason: str
+    reason: Str
 
 
 class CreatePostReport(ApiModel):
     """Request body of ``POST /post/report``."""
 
     post_id: PostId
-    reason: str
+    reason: Str
 
 
 class CreatePrivateMessageReport(ApiModel):
     """Request body of ``POST /private_message/report``."""
 
     private_message_id: PrivateMessageId
-    reason: str
+    reason: Str
 
 
 class GetReportCount(ApiModel):
@@ -176,14 +176,14 @@ class PostReport(ApiModel):
     id: PostReportId
     creator_id: PersonId
     post_id: PostId
-    original_post_name: str
-    original_post_url: str | None = None
-    original_post_body: str | None = None
-    reason: str
+    original_post_name: Str
+    original_post_url: Str | None = None
+    original_post_body: Str | None = None
+    reason: Str
     resolved: bool
     resolver_id: PersonId | None = None
-    published: str
-    updated: str | None = None
+    published: Str
+    updated: Str | None = None
 
 
 class PostReportResponse(ApiModel):
@@ -218,12 +218,12 @@ class PrivateMessageReport(ApiModel):
     id: PrivateMessageReportId
     creator_id: PersonId
     private_message_id: PrivateMessageId
-    original_pm_text: str
-    reason: str
+    original_pm_text: Str
+    reason: Str
     resolved: bool
     resolver_id: PersonId | None = None
-    published: str
-    updated: str | None = None
+    published: Str
+    updated: Str | None = None
 
 
 class PrivateMessageReportResponse(ApiModel):

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from .base import ApiModel, Int32
+from .base import ApiModel, Int32, Str
 from .enums import ListingType, PostListingMode, RegistrationMode, SortType
 from .ids import ActivityId, InstanceId, LanguageId, LocalSiteId, SiteId
 
@@ -55,25 +55,25 @@ class BlockInstanceResponse(ApiModel):
 class CreateSite(ApiModel):
     """Request body of ``POST /site``."""
 
-    name: str
-    sidebar: str | None = None
-    description: str | None = None
-    icon: str | None = None
-    banner: str | None = None
+    name: Str
+    sidebar: Str | None = None
+    description: Str | None = None
+    icon: Str | None = None
+    banner: Str | None = None
     enable_downvotes: bool | None = None
     enable_nsfw: bool | None = None
     community_creation_admin_only: bool | None = None
     require_email_verification: bool | None = None
-    application_question: str | None = None
+    application_question: Str | None = None
     private_instance: bool | None = None
-    default_theme: str | None = None
+    default_theme: Str | None = None
     default_post_listing_type: ListingType | None = None
     default_sort_type: SortType | None = None
-    legal_information: str | None = None
+    legal_information: Str | None = None
     application_email_admins: bool | None = None
     hide_modlog_mod_names: bool | None = None
     discussion_languages: list[LanguageId] | None = None
-    slur_filter_regex: str | None = None
+    slur_filter_regex: Str | None = None
     actor_name_max_length: Int32 | None = None
     rate_limit_message: Int32 | None = None
     rate_limit_message_per_second: Int32 | None = None
@@ -90,37 +90,37 @@ class CreateSite(ApiModel):
     federation_enabled: bool | None = None
     federation_debug: bool | None = None
     captcha_enabled: bool | None = None
-    captcha_difficulty: str | None = None
-    allowed_instances: list[str] | None = None
-    blocked_instances: list[str] | None = None
-    taglines: list[str] | None = None
+    captcha_difficulty: Str | None = None
+    allowed_instances: list[Str] | None = None
+    blocked_instances: list[Str] | None = None
+    taglines: list[Str] | None = None
     registration_mode: RegistrationMode | None = None
-    content_warning: str | None = None
+    content_warning: Str | None = None
     default_post_listing_mode: PostListingMode | None = None
 
 
 class EditSite(ApiModel):
     """Request body of ``PUT /site``."""
 
-    name: str | None = None
-    sidebar: str | None = None
-    description: str | None = None
-    icon: str | None = None
-    banner: str | None = None
+    name: Str | None = None
+    sidebar: Str | None = None
+    description: Str | None = None
+    icon: Str | None = None
+    banner: Str | None = None
     enable_downvotes: bool | None = None
     enable_nsfw: bool | None = None
     community_creation_admin_only: bool | None = None
     require_email_verification: bool | None = None
-    application_question: str | None = None
+    application_question: Str | None = None
     private_instance: bool | None = None
-    default_theme: str | None = None
+    default_theme: Str | None = None
     default_post_listing_type: ListingType | None = None
     default_sort_type: SortType | None = None
-    legal_information: str | None = None
+    legal_information: Str | None = None
     application_email_admins: bool | None = None
     hide_modlog_mod_names: bool | None = None
     discussion_languages: list[LanguageId] | None = None
-    slur_filter_regex: str | None = None
+    slur_filter_regex: Str | None = None
     actor_name_max_length: Int32 | None = None
     rate_limit_message: Int32 | None = None
     rate_limit_message_per_second: Int32 | None = None
@@ -137,14 +137,14 @@ class EditSite(ApiModel):
     federation_enabled: bool | None = None
     federation_debug: bool | None = None
     captcha_enabled: bool | None = None
-    captcha_difficulty: str | None = None
-    allowed_instances: list[str] | None = None
-    blocked_instances: list[str] | None = None
-    blocked_urls: list[str] | None = None
-    taglines: list[str] | None = None
+    captcha_difficulty: Str | None = None
+    allowed_instances: list[Str] | None = None
+    blocked_instances: list[Str] | None = None
+    blocked_urls: list[Str] | None = None
+    taglines: list[Str] | None = None
     registration_mode: RegistrationMode | None = None
     reports_email_admins: bool | None = None
-    content_warning: str | None = None
+    content_warning: Str | None = None
     default_post_listing_mode: PostListingMode | None = None
 
 
@@ -167,7 +167,7 @@ class GetSiteResponse(ApiModel):
 
     site_view: SiteView
     admins: list[PersonView]
-    version: str
+    version: Str
     my_user: MyUserInfo | None = None
     all_languages: list[Language]
     discussion_languages: list[LanguageId]
@@ -178,11 +178,11 @@ class GetSiteResponse(ApiModel):
 
 class Instance(ApiModel):
     id: InstanceId
-    domain: str
-    published: str
-    updated: str | None = None
-    software: str | None = None
-    version: str | None = None
+    domain: Str
+    published: Str
+    updated: Str | None = None
+    software: Str | None = None
+    version: Str | None = None
 
 
 class InstanceBlockView(ApiModel):
@@ -193,18 +193,18 @@ class InstanceBlockView(ApiModel):
 
 class InstanceWithFederationState(ApiModel):
     id: InstanceId
-    domain: str
-    published: str
-    updated: str | None = None
-    software: str | None = None
-    version: str | None = None
+    domain: Str
+    published: Str
+    updated: Str | None = None
+    software: Str | None = None
+    version: Str | None = None
     federation_state: ReadableFederationState | None = None
 
 
 class Language(ApiModel):
     id: LanguageId
-    code: str
-    name: str
+    code: Str
+    name: Str
 
 
 class LocalSite(ApiModel):
@@ -215,20 +215,20 @@ class LocalSite(ApiModel):
     enable_nsfw: bool
     community_creation_admin_only: bool
     require_email_verification: bool
-    application_question: str | None = None
+    application_question: Str | None = None
     private_instance: bool
-    default_theme: str
+    default_theme: Str
     default_post_listing_type: ListingType
-    legal_information: str | None = None
+    legal_information: Str | None = None
     hide_modlog_mod_names: bool
     application_email_admins: bool
-    slur_filter_regex: str | None = None
+    slur_filter_regex: Str | None = None
     actor_name_max_length: Int32
     federation_enabled: bool
     captcha_enabled: bool
-    captcha_difficulty: str
-    published: str
-    updated: str | None = None
+    captcha_difficulty: Str
+    published: Str
+    updated: Str | None = None
     registration_mode: RegistrationMode
     reports_email_admins: bool
     federation_signed_fetch: bool
@@ -250,43 +250,43 @@ class LocalSiteRateLimit(ApiModel):
     comment_per_second: Int32
     search: Int32
     search_per_second: Int32
-    published: str
-    updated: str | None = None
+    published: Str
+    updated: Str | None = None
     import_user_settings: Int32
     import_user_settings_per_second: Int32
 
 
 class LocalSiteUrlBlocklist(ApiModel):
     id: Int32
-    url: str
-    published: str
-    updated: str | None = None
+    url: Str
+    published: Str
+    updated: Str | None = None
 
 
 class ReadableFederationState(ApiModel):
     instance_id: InstanceId
     last_successful_id: ActivityId | None = None
-    last_successful_published_time: str | None = None
+    last_successful_published_time: Str | None = None
     fail_count: Int32
-    last_retry: str | None = None
-    next_retry: str | None = None
+    last_retry: Str | None = None
+    next_retry: Str | None = None
 
 
 class Site(ApiModel):
     id: SiteId
-    name: str
-    sidebar: str | None = None
-    published: str
-    updated: str | None = None
-    icon: str | None = None
-    banner: str | None = None
-    description: str | None = None
-    actor_id: str
-    last_refreshed_at: str
-    inbox_url: str
-    public_key: str
+    name: Str
+    sidebar: Str | None = None
+    published: Str
+    updated: Str | None = None
+    icon: Str | None = None
+    banner: Str | None = None
+    description: Str | None = None
+    actor_id: Str
+    last_refreshed_at: Str
+    inbox_url: Str
+    public_key: Str
     instance_id: InstanceId
-    content_warning: str | None = None
+    content_warning: Str | None = None
 
 
 class SiteAggregates(ApiModel):
@@ -320,6 +320,6 @@ class SiteView(ApiModel):
 class Tagline(ApiModel):
     id: Int32
     local_site_id: LocalSiteId
-    content: str
-    published: str
-    updated: str | None = None
+    content: Str
+    published: Str
+    updated: Str | None = None
