@@ -10,18 +10,22 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from sqlalchemy import create_engine, text, update
+import pytest  # noqa: E402
+from sqlalchemy import create_engine, text, update  # noqa: E402
 
-from moot.actions.site import do_bootstrap
-from moot.config import Settings
-from moot.db import tables as t
-from moot.db.engine import Database, make_engine, normalise_url
-from moot.db.migrate import upgrade
-from tests.helpers import ApiClient
+# Starlette's TestClient still works with httpx; its advice to switch is noise in every run.
+warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+
+from moot.actions.site import do_bootstrap  # noqa: E402
+from moot.config import Settings  # noqa: E402
+from moot.db import tables as t  # noqa: E402
+from moot.db.engine import Database, make_engine, normalise_url  # noqa: E402
+from moot.db.migrate import upgrade  # noqa: E402
+from tests.helpers import ApiClient  # noqa: E402
 
 PG_ADMIN_URL = os.environ.get("MOOT_TEST_POSTGRES_URL", "")
 DATABASES = ["sqlite"] + (["postgresql"] if PG_ADMIN_URL else [])
