@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
@@ -156,6 +156,12 @@ def _optional_text(value: str | None) -> str | None:
     return None if value == "" else value
 
 
+def _check_image_url(url: str) -> str | None:
+    if url.strip() and not urlsplit(url.strip()).netloc:
+        raise MootError("invalid_url")  # what Lemmy says when the text is not a URL at all
+    return check_url(url)  # "" becomes None: the image is cleared
+
+
 def community_edit_values(ctx: Context, edit: CommunityEdit) -> dict[str, Any]:
     """The columns an edit changes, validated; an empty string clears a field, as in Lemmy."""
     values: dict[str, Any] = {}
@@ -166,7 +172,7 @@ def community_edit_values(ctx: Context, edit: CommunityEdit) -> dict[str, Any]:
     for name in ("icon", "banner"):
         url = getattr(edit, name)
         if url is not None:
-            values[name] = check_url(url)  # "" becomes None: cleared
+            values[name] = _check_image_url(url)
     if edit.nsfw is not None:
         if edit.nsfw and not ctx.site().local_site["enable_nsfw"]:
             raise MootError("nsfw_not_allowed")

@@ -115,14 +115,16 @@ def get_community(ctx: Context, viewer: Viewer | None, community_id: int | None,
 
 FETCH_LIMIT_DEFAULT = 10
 FETCH_LIMIT_MAX = 50
+PAGE_LIMIT_MAX = 100  # since Lemmy 0.19.10; deep offsets are slow
 
 
 def limit_and_offset(page: int | None, limit: int | None) -> tuple[int, int]:
     """Lemmy's page/limit rules; its refusals are database errors, so they reach clients as
     400 ``unknown`` with a message."""
     page = 1 if page is None else page
-    if page < 1:
-        raise MootError("unknown", "Page is < 1")
+    if not 1 <= page <= PAGE_LIMIT_MAX:
+        raise MootError("unknown", f"Page limit is > {PAGE_LIMIT_MAX}" if page > 1
+                        else "Page is < 1")
     limit = FETCH_LIMIT_DEFAULT if limit is None else limit
     if not 1 <= limit <= FETCH_LIMIT_MAX:
         raise MootError("unknown", f"Fetch limit is > {FETCH_LIMIT_MAX}")

@@ -46,9 +46,18 @@ Index("ix_post_creator_published", post.c.creator_id, post.c.published)
 Index("ix_post_score", post.c.score)
 Index("ix_post_newest_comment_time", post.c.newest_comment_time)
 Index("ix_post_newest_comment_time_necro", post.c.newest_comment_time_necro)
+Index("ix_post_community_necro", post.c.community_id, post.c.newest_comment_time_necro)
 Index("ix_post_comments", post.c.comments)
 Index("ix_post_controversy", post.c.controversy_rank)
 Index("ix_post_url", post.c.url)
+# Featured posts lead every listing; partial indexes find the few without scanning the rest
+# (and leave "featured = false" to the sort's own index).
+Index("ix_post_featured_local", post.c.published,
+      sqlite_where=post.c.featured_local == True,  # noqa: E712 (SQLite needs "= 1")
+      postgresql_where=post.c.featured_local)
+Index("ix_post_featured_community", post.c.community_id, post.c.published,
+      sqlite_where=post.c.featured_community == True,  # noqa: E712
+      postgresql_where=post.c.featured_community)
 
 
 def _person_post(name: str) -> Table:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-26 15:53:47.156737
+Create Date: 2026-11-26 15:59:34.542153
 """
 from alembic import op
 import sqlalchemy as sa
@@ -300,9 +300,12 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('post', schema=None) as batch_op:
         batch_op.create_index('ix_post_comments', ['comments'], unique=False)
+        batch_op.create_index('ix_post_community_necro', ['community_id', 'newest_comment_time_necro'], unique=False)
         batch_op.create_index('ix_post_community_published', ['community_id', 'published'], unique=False)
         batch_op.create_index('ix_post_controversy', ['controversy_rank'], unique=False)
         batch_op.create_index('ix_post_creator_published', ['creator_id', 'published'], unique=False)
+        batch_op.create_index('ix_post_featured_community', ['community_id', 'published'], unique=False, sqlite_where=sa.text('featured_community = 1'), postgresql_where='featured_community')
+        batch_op.create_index('ix_post_featured_local', ['published'], unique=False, sqlite_where=sa.text('featured_local = 1'), postgresql_where='featured_local')
         batch_op.create_index('ix_post_newest_comment_time', ['newest_comment_time'], unique=False)
         batch_op.create_index('ix_post_newest_comment_time_necro', ['newest_comment_time_necro'], unique=False)
         batch_op.create_index('ix_post_published', ['published'], unique=False)
@@ -526,9 +529,12 @@ def downgrade() -> None:
         batch_op.drop_index('ix_post_published')
         batch_op.drop_index('ix_post_newest_comment_time_necro')
         batch_op.drop_index('ix_post_newest_comment_time')
+        batch_op.drop_index('ix_post_featured_local', sqlite_where=sa.text('featured_local = 1'), postgresql_where='featured_local')
+        batch_op.drop_index('ix_post_featured_community', sqlite_where=sa.text('featured_community = 1'), postgresql_where='featured_community')
         batch_op.drop_index('ix_post_creator_published')
         batch_op.drop_index('ix_post_controversy')
         batch_op.drop_index('ix_post_community_published')
+        batch_op.drop_index('ix_post_community_necro')
         batch_op.drop_index('ix_post_comments')
 
     op.drop_table('post')

@@ -1,0 +1,186 @@
+"""PostView, built by one joined query: the post, its creator and community, and the viewer's
+relations to it (vote, save, read, hide, follow, block, ban) as left joins on primary keys."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, false, null, or_, select
+from sqlalchemy.sql import ColumnElement, Select
+
+from moot.actions.communities import is_moderator
+from moot.context import Context
+from moot.db import tables as t
+from moot.db.types import utcnow
+from moot.errors import MootError
+from moot.views.communities import get_community_view, moderators, subscribed_state
+from moot.views.people import Viewer
+from moot.views.shape import COMMUNITY, PERSON, POST, POST_COUNTS, cols, pick
+
+# The joined tables, each under its own name so that one query can hold them all.
+creator = t.person.alias("creator")
+creator_user = t.local_user.alias("creator_user")
+creator_ban = t.community_person_ban.alias("creator_ban")
+creator_mod = t.community_moderator.alias("creator_mod")
+my_ban = t.community_person_ban.alias("my_ban")
+my_follow = t.community_follower.alias("my_follow")
+my_saved = t.post_saved.alias("my_saved")
+my_read = t.post_read.alias("my_read")
+my_hide = t.post_hide.alias("my_hide")
+my_block = t.person_block.alias("my_block")
+my_like = t.post_like.alias("my_like")
+my_seen = t.person_post_aggregates.alias("my_seen")
+
+
+def _ban_active(ban: Any, now: datetime) -> ColumnElement[bool]:
+    return or_(ban.c.expires.is_(None), ban.c.expires > now)
+
+
+def post_view_query(viewer: Viewer | None, now: datetime | None = None) -> Select[Any]:
+    """Post columns as ``p_*``, counts ``pc_*``, creator ``u_*``, community ``c_*``, and flags."""
+    now = now or utcnow()
+    post = t.post
+    columns: list[Any] = [
+        *cols(post, "p_", POST), *cols(post, "pc_", POST_COUNTS),
+        *cols(creator, "u_", PERSON), *cols(t.community, "c_", COMMUNITY),
+        creator_ban.c.person_id.is_not(None).label("creator_banned"),
+        creator_mod.c.person_id.is_not(None).label("creator_is_moderator"),
+        creator_user.c.admin.label("creator_is_admin"),
+    ]
+    source = (
+        post.join(creator, creator.c.id == post.c.creator_id)
+        .join(t.community, t.community.c.id == post.c.community_id)
+        .outerjoin(creator_user, creator_user.c.person_id == post.c.creator_id)
+        .outerjoin(creator_ban, and_(creator_ban.c.community_id == post.c.community_id,
+                                     creator_ban.c.person_id == post.c.creator_id,
+                                     _ban_active(creator_ban, now)))
+        .outerjoin(creator_mod, and_(creator_mod.c.community_id == post.c.community_id,
+                                     creator_mod.c.person_id == post.c.creator_id))
+    )
+    if viewer is None:
+        columns += [false().label("banned"), null().label("follow_pending"),
+                    false().label("saved"), false().label("read"), false().label("hidden"),
+                    false().label("creator_blocked"), null().label("my_vote"),
+                    null().label("read_comments")]
+        return select(*columns).select_from(source)
+    me = viewer.person_id
+
+    def mine(table: Any) -> ColumnElement[bool]:
+        return and_(table.c.post_id == post.c.id, table.c.person_id == me)
+
+    source = (
+        source
+        .outerjoin(my_ban, and_(my_ban.c.community_id == post.c.community_id,
+                                my_ban.c.person_id == me, _ban_active(my_ban, now)))
+        .outerjoin(my_follow, and_(my_follow.c.community_id == post.c.community_id,
+                                   my_follow.c.person_id == me))
+        .outerjoin(my_saved, mine(my_saved))
+        .outerjoin(my_read, mine(my_read))
+        .outerjoin(my_hide, mine(my_hide))
+        .outerjoin(my_like, mine(my_like))
+        .outerjoin(my_seen, mine(my_seen))
+        .outerjoin(my_block, and_(my_block.c.person_id == me,
+                                  my_block.c.target_id == post.c.creator_id))
+    )
+    columns += [
+        my_ban.c.person_id.is_not(None).label("banned"),
+        my_follow.c.pending.label("follow_pending"),
+        my_saved.c.person_id.is_not(None).label("saved"),
+        my_read.c.person_id.is_not(None).label("read"),
+        my_hide.c.person_id.is_not(None).label("hidden"),
+        my_block.c.person_id.is_not(None).label("creator_blocked"),
+        my_like.c.score.label("my_vote"),
+        my_seen.c.read_comments.label("read_comments"),
+    ]
+    return select(*columns).select_from(source)
+
+
+def post_view_from(row: Any) -> dict[str, Any]:
+    counts = pick(row, "pc_", POST_COUNTS)
+    counts["post_id"] = row["p_id"]
+    comments = row["pc_comments"]
+    seen = row["read_comments"]
+    view: dict[str, Any] = {
+        "post": pick(row, "p_", POST),
+        "creator": pick(row, "u_", PERSON),
+        "community": pick(row, "c_", COMMUNITY),
+        "creator_banned_from_community": bool(row["creator_banned"]),
+        "banned_from_community": bool(row["banned"]),
+        "creator_is_moderator": bool(row["creator_is_moderator"]),
+        "creator_is_admin": bool(row["creator_is_admin"]),
+        "counts": counts,
+        "subscribed": subscribed_state(row["follow_pending"]),
+        "saved": bool(row["saved"]),
+        "read": bool(row["read"]),
+        "hidden": bool(row["hidden"]),
+        "creator_blocked": bool(row["creator_blocked"]),
+        # Lemmy: comments minus those seen when last opened, or all of them if never opened.
+        "unread_comments": comments if seen is None else comments - seen,
+    }
+    if row["my_vote"] is not None:
+        view["my_vote"] = row["my_vote"]
+    return view
+
+
+def visible_to(viewer: Viewer | None, mod_or_admin: bool) -> list[ColumnElement[bool]]:
+    """Who may read a post by id: deleted or removed ones only their creator, mods and admins;
+    LocalOnly communities nobody anonymous."""
+    conditions: list[ColumnElement[bool]] = []
+    if viewer is None:
+        conditions.append(t.community.c.visibility == "Public")
+    if not mod_or_admin:
+        mine = t.post.c.creator_id == (viewer.person_id if viewer else -1)
+        for flag in (t.community.c.removed, t.post.c.removed, t.community.c.deleted,
+                     t.post.c.deleted):
+            conditions.append(or_(~flag, mine))
+    return conditions
+
+
+def is_mod_or_admin(conn: Connection, viewer: Viewer | None, community_id: int) -> bool:
+    return viewer is not None and (viewer.admin or is_moderator(conn, community_id,
+                                                                viewer.person_id))
+
+
+def get_post_view(conn: Connection, post_id: int, viewer: Viewer | None) -> dict[str, Any]:
+    community_id = conn.execute(select(t.post.c.community_id).where(t.post.c.id == post_id)
+                                ).scalar()
+    if community_id is None:
+        raise MootError("couldnt_find_post", status=404)
+    mod_or_admin = is_mod_or_admin(conn, viewer, community_id)
+    row = conn.execute(post_view_query(viewer).where(t.post.c.id == post_id,
+                                                     *visible_to(viewer, mod_or_admin))
+                       ).mappings().first()
+    if row is None:
+        raise MootError("couldnt_find_post", status=404)
+    return post_view_from(row)
+
+
+def post_id_for(conn: Connection, post_id: int | None, comment_id: int | None) -> int:
+    if post_id is not None:
+        return post_id
+    if comment_id is not None:
+        found = conn.execute(select(t.comment.c.post_id).where(t.comment.c.id == comment_id)
+                             ).scalar()
+        if found is None:
+            raise MootError("couldnt_find_comment", status=404)
+        return int(found)
+    raise MootError("couldnt_find_post", status=404)
+
+
+def get_post(ctx: Context, viewer: Viewer | None, post_id: int | None,
+             comment_id: int | None) -> dict[str, Any]:
+    """GetPostResponse. The view is as it was before this read marks the post read, as in Lemmy."""
+    from moot.views.post_list import cross_posts
+
+    with ctx.db.read() as conn:
+        post_id = post_id_for(conn, post_id, comment_id)
+        view = get_post_view(conn, post_id, viewer)
+        community_id = view["community"]["id"]
+        url = view["post"].get("url")
+        return {
+            "post_view": view,
+            "community_view": get_community_view(conn, community_id, viewer),
+            "moderators": moderators(conn, community_id),
+            "cross_posts": cross_posts(ctx, conn, viewer, url, post_id) if url else [],
+        }

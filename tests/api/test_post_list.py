@@ -1,0 +1,331 @@
+"""GET /post/list: every sort's order, featured posts, page/limit and cursor pagination, and the
+indexes the listing queries use."""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import event, select, update
+
+from moot.db import tables as t
+from moot.db.engine import Database
+from moot.db.types import utcnow
+from moot.ranking import controversy_rank, hot_rank
+from moot.views import post_list
+from tests.helpers import ApiClient
+
+SORTS = ["Active", "Hot", "New", "Old", "TopDay", "TopWeek", "TopMonth", "TopYear", "TopAll",
+         "MostComments", "NewComments", "TopHour", "TopSixHour", "TopTwelveHour",
+         "TopThreeMonths", "TopSixMonths", "TopNineMonths", "Controversial", "Scaled"]
+# Top windows in days; no test post is near a boundary, so calendar months need no care here.
+WINDOWS = {"TopHour": 1 / 24, "TopSixHour": 0.25, "TopTwelveHour": 0.5, "TopDay": 1,
+           "TopWeek": 7, "TopMonth": 30, "TopThreeMonths": 91, "TopSixMonths": 182,
+           "TopNineMonths": 273, "TopYear": 365}
+# (age in hours, upvotes, downvotes, comments, hours from publishing to the newest comment)
+SPECS = [
+    (0.5, 1, 0, 0, None), (2, 3, 0, 2, 1), (5, 3, 0, 5, 0.5), (10, 12, 2, 2, 9),
+    (20, 1, 1, 0, None), (72, 40, 10, 9, 60), (144, 3, 0, 5, 2), (192, 25, 24, 2, 190),
+    (480, 3, 0, 0, None), (1080, 60, 5, 9, 5), (1920, 1, 0, 1, 1), (2400, 12, 2, 2, 30),
+    (3600, 8, 8, 0, None), (4800, 3, 0, 5, 4), (6000, 100, 1, 20, 2), (7200, 1, 0, 0, None),
+    (9600, 5, 0, 3, 1),
+]
+# Two posts published at the same instant, so that the id tie-break shows.
+TWIN_AGE = 30.0
+
+
+def db(api: ApiClient) -> Database:
+    return api.client.app.state.ctx.db  # type: ignore[attr-defined,no-any-return]
+
+
+def ids(views: list[dict[str, Any]]) -> list[int]:
+    return [v["post"]["id"] for v in views]
+
+
+def listed(api: ApiClient, token: str | None = None, **query: Any) -> list[int]:
+    query.setdefault("type_", "All")
+    query.setdefault("limit", 50)
+    return ids(api.get("/post/list", token=token, **query)["posts"])
+
+
+def build(api: ApiClient) -> tuple[int, int]:
+    """Posts with controlled times and counts in two communities; returns their ids."""
+    alice = api.make_person()
+    c1 = api.make_community(alice.token)["community"]["id"]
+    c2 = api.make_community(alice.token)["community"]["id"]
+    now = utcnow()
+    specs = SPECS + [(TWIN_AGE, 2, 0, 0, None), (TWIN_AGE, 2, 0, 0, None)]
+    with db(api).write() as conn:
+        conn.execute(update(t.community).where(t.community.c.id == c2)
+                     .values(users_active_month=500))
+    for i, (age, up, down, comments, comment_after) in enumerate(specs):
+        post_id = api.make_post(alice.token, c1 if i % 3 else c2)["post"]["id"]
+        published = now - timedelta(hours=age)
+        newest = published + timedelta(hours=comment_after) if comment_after else published
+        necro = newest if comment_after and comment_after < 48 else published
+        with db(api).write() as conn:
+            conn.execute(update(t.post).where(t.post.c.id == post_id).values(
+                published=published, newest_comment_time=newest, newest_comment_time_necro=necro,
+                upvotes=up, downvotes=down, score=up - down, comments=comments,
+                controversy_rank=controversy_rank(up, down)))
+    return c1, c2
+
+
+def feature(api: ApiClient, c1: int) -> tuple[int, int]:
+    """The oldest post featured on the front page; an old one of c1 featured in c1."""
+    with db(api).write() as conn:
+        oldest = conn.execute(select(t.post.c.id).order_by(t.post.c.published)).scalars().first()
+        in_c1 = conn.execute(select(t.post.c.id).where(t.post.c.community_id == c1,
+                                                       t.post.c.id != oldest)
+                             .order_by(t.post.c.published)).scalars().first()
+        conn.execute(update(t.post).where(t.post.c.id == oldest).values(featured_local=True))
+        conn.execute(update(t.post).where(t.post.c.id == in_c1).values(featured_community=True))
+    return oldest, in_c1
+
+
+def expected(api: ApiClient, sort: str, community_id: int | None = None) -> list[int]:
+    """Lemmy's order, computed here from the rows: featured, sort key, published, id."""
+    now = utcnow()
+    with db(api).read() as conn:
+        rows = conn.execute(select(t.post, t.community.c.users_active_month)
+                            .join(t.community, t.community.c.id == t.post.c.community_id)
+                            ).mappings().all()
+    if community_id is not None:
+        rows = [r for r in rows if r["community_id"] == community_id]
+    if sort in WINDOWS:
+        rows = [r for r in rows if r["published"] > now - timedelta(days=WINDOWS[sort])]
+    featured = "featured_local" if community_id is None else "featured_community"
+
+    def main(r: Any) -> float:
+        published = r["published"].timestamp()
+        return {
+            "Hot": lambda: hot_rank(r["score"], r["published"], now),
+            "Active": lambda: hot_rank(r["score"], r["newest_comment_time_necro"], now),
+            "Scaled": lambda: hot_rank(r["score"], r["published"], now)
+            / math.log10(2 + r["users_active_month"]),
+            "Controversial": lambda: r["controversy_rank"],
+            "New": lambda: published, "Old": lambda: -published,
+            "NewComments": lambda: r["newest_comment_time"].timestamp(),
+            "MostComments": lambda: r["comments"],
+        }.get(sort, lambda: r["score"])()
+
+    def key(r: Any) -> tuple[float, ...]:
+        tie = 0.0 if sort in ("New", "Old", "NewComments") else r["published"].timestamp()
+        return (r[featured], main(r), tie, r["id"])
+
+    return [r["id"] for r in sorted(rows, key=key, reverse=True)]
+
+
+def walk(api: ApiClient, limit: int, **query: Any) -> list[int]:
+    """All pages through next_page; checks that each page is full but the last."""
+    found: list[int] = []
+    cursor = None
+    for _ in range(100):
+        page = api.get("/post/list", type_="All", limit=limit, page_cursor=cursor, **query)
+        found += ids(page["posts"])
+        if not page["posts"]:
+            assert "next_page" not in page
+            return found
+        assert len(page["posts"]) == limit or not listed_after(api, page["next_page"], **query)
+        cursor = page["next_page"]
+    raise AssertionError("pagination did not end")
+
+
+def listed_after(api: ApiClient, cursor: str, **query: Any) -> list[int]:
+    return ids(api.get("/post/list", type_="All", page_cursor=cursor, **query)["posts"])
+
+
+# Orders ------------------------------------------------------------------------------------
+
+
+def test_every_sort_orders_like_lemmy(api: ApiClient) -> None:
+    c1, _c2 = build(api)
+    oldest, in_c1 = feature(api, c1)
+    for sort in SORTS:
+        want = expected(api, sort)
+        assert listed(api, sort=sort) == want, sort
+        assert listed(api, sort=sort, community_id=c1) == expected(api, sort, c1), sort
+        if sort not in WINDOWS:
+            assert want[0] == oldest, sort  # featured on the front page leads
+        if sort not in WINDOWS or sort in ("TopNineMonths", "TopYear"):
+            assert listed(api, sort=sort, community_id=c1)[0] == in_c1, sort
+
+
+def test_orders_by_hand(api: ApiClient) -> None:
+    """A few orders spelled out, so the oracle above is not the only witness."""
+    build(api)
+    with db(api).read() as conn:
+        by_age = conn.execute(select(t.post.c.id).order_by(t.post.c.published.desc(),
+                                                           t.post.c.id.desc())).scalars().all()
+    assert listed(api, sort="New") == list(by_age)
+    twins = [pid for pid in by_age if pid in (max(by_age), max(by_age) - 1)]
+    assert twins == sorted(twins, reverse=True)  # same instant: higher id first
+    old = listed(api, sort="Old")
+    assert old[0] == by_age[-1] and old[-1] == by_age[0]
+    # Hot: the half-hour-old post (score 1) outranks the one of 3 days (score 30); everything
+    # older than a week ranks 0 and follows in order of publication.
+    hot = listed(api, sort="Hot")
+    assert hot[0] == by_age[0]
+    assert hot[-10:] == list(by_age[-10:])
+    assert listed(api, sort="TopHour") == [by_age[0]]
+    assert listed(api, sort="TopDay") == [pid for pid in listed(api, sort="TopAll")
+                                          if pid in by_age[:5]]  # 0.5 h … 20 h old
+    top_all = api.get("/post/list", type_="All", sort="TopAll", limit=3)["posts"]
+    assert [v["counts"]["score"] for v in top_all] == [99, 55, 30]
+
+
+def test_featured_in_community_only_counts_there(api: ApiClient) -> None:
+    alice = api.make_person()
+    c1 = api.make_community(alice.token)["community"]["id"]
+    first, second, third = (api.make_post(alice.token, c1)["post"]["id"] for _ in range(3))
+    with db(api).write() as conn:
+        conn.execute(update(t.post).where(t.post.c.id == first).values(featured_community=True))
+        conn.execute(update(t.post).where(t.post.c.id == second).values(featured_local=True))
+    assert listed(api, sort="New", community_id=c1) == [first, third, second]
+    assert listed(api, sort="New") == [second, third, first]
+
+
+# Pagination --------------------------------------------------------------------------------
+
+
+def test_cursor_walks_every_sort_without_gaps_or_duplicates(api: ApiClient) -> None:
+    c1, _c2 = build(api)
+    feature(api, c1)
+    for sort in SORTS:
+        everything = listed(api, sort=sort)
+        walked = walk(api, 4, sort=sort)
+        assert walked == everything, sort
+        assert len(set(walked)) == len(walked), sort
+    for sort in ("Hot", "Active", "New", "TopAll", "Old"):
+        assert walk(api, 2, sort=sort, community_id=c1) == listed(api, sort=sort,
+                                                                   community_id=c1), sort
+    assert walk(api, 1, sort="Hot") == listed(api, sort="Hot")
+
+
+def test_page_and_limit_slice_the_same_order(api: ApiClient) -> None:
+    c1, _c2 = build(api)
+    feature(api, c1)
+    for sort in ("Hot", "Active", "Scaled", "New", "TopAll", "TopYear", "Controversial"):
+        everything = listed(api, sort=sort)
+        pages = [listed(api, sort=sort, page=n, limit=4) for n in range(1, 8)]
+        assert sum(pages, []) == everything, sort
+        assert pages[-1] == []
+    first = api.get("/post/list", type_="All", sort="New", limit=10)
+    assert len(first["posts"]) == 10  # the default limit
+    # A cursor from a page/limit page continues after it.
+    page2 = api.get("/post/list", type_="All", sort="Hot", limit=5, page=2)
+    assert listed_after(api, page2["next_page"], sort="Hot", limit=5) == \
+        listed(api, sort="Hot", page=3, limit=5)
+
+
+def test_hot_cursor_keeps_its_clock(api: ApiClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Page 2 of Hot ranks with page 1's clock: a post that crossed the 7-day line between the
+    two requests is neither served twice nor lost."""
+    alice = api.make_person()
+    cid = api.make_community(alice.token)["community"]["id"]
+    start = utcnow()
+    ages = {"young": timedelta(hours=1), "edge": timedelta(days=7) - timedelta(minutes=5),
+            "six_days": timedelta(days=6), "old": timedelta(days=10)}
+    scores = {"young": 1, "edge": 1000, "six_days": 1, "old": 1}
+    made = {}
+    for name, age in ages.items():
+        made[name] = api.make_post(alice.token, cid, name)["post"]["id"]
+        with db(api).write() as conn:
+            conn.execute(update(t.post).where(t.post.c.id == made[name]).values(
+                published=start - age, score=scores[name]))
+    monkeypatch.setattr(post_list, "utcnow", lambda: start)
+    page1 = api.get("/post/list", type_="All", sort="Hot", limit=2)
+    assert ids(page1["posts"]) == [made["young"], made["edge"]]
+    later = start + timedelta(minutes=10)
+    monkeypatch.setattr(post_list, "utcnow", lambda: later)
+    page2 = api.get("/post/list", type_="All", sort="Hot", limit=2,
+                    page_cursor=page1["next_page"])
+    assert ids(page2["posts"]) == [made["six_days"], made["old"]]
+    # A fresh first page at the later time ranks the edge post 0 now.
+    assert listed(api, sort="Hot") == [made["young"], made["six_days"], made["edge"], made["old"]]
+
+
+def test_cursor_format(api: ApiClient) -> None:
+    alice = api.make_person()
+    cid = api.make_community(alice.token)["community"]["id"]
+    api.make_post(alice.token, cid)
+    cursor = api.get("/post/list", type_="All", sort="Hot")["next_page"]
+    assert cursor.startswith("M")
+    shape, now_us, segment, keys = json.loads(base64.urlsafe_b64decode(
+        cursor[1:] + "=" * (-len(cursor[1:]) % 4)))
+    assert shape == "Hot|featured_local" and segment == 1 and len(keys) == 3
+    assert abs(datetime.fromtimestamp(now_us / 1e6).timestamp() - utcnow().timestamp()) < 60
+    assert api.get("/post/list", type_="All", sort="Hot", page_cursor=cursor) == {"posts": []}
+
+
+def test_bad_pagination_and_filters(api: ApiClient) -> None:
+    alice = api.make_person()
+    cid = api.make_community(alice.token)["community"]["id"]
+    api.make_post(alice.token, cid)
+    cursor = api.get("/post/list", type_="All", sort="New")["next_page"]
+
+    def refused(**query: Any) -> dict[str, Any]:
+        body = api.get("/post/list", expect=400, **query)
+        assert set(body) <= {"error", "message"}
+        return body  # type: ignore[no-any-return]
+
+    for query in ({"page": 0}, {"page": 101}, {"limit": 0}, {"limit": 51}, {"page": "x"},
+                  {"limit": -3}, {"sort": "Bogus"}, {"type_": "Everything"},
+                  {"page": 2, "page_cursor": cursor}, {"page_cursor": "garbage"},
+                  {"page_cursor": "P1"}, {"page_cursor": "M" + "e30"},
+                  {"sort": "Old", "page_cursor": cursor},
+                  {"sort": "New", "saved_only": True, "page_cursor": cursor}):
+        body = refused(**query)
+        assert body["error"] == "unknown" and body.get("message"), query
+    assert refused(liked_only=True, disliked_only=True)["error"] == "contradicting_filters"
+    assert api.get("/post/list", page=1, page_cursor=cursor, sort="New", type_="All") == \
+        {"posts": []}
+    assert api.get("/post/list", page=100, limit=50) == {"posts": []}
+    assert "next_page" not in api.get("/post/list", community_id=999)
+
+
+# Query plans -------------------------------------------------------------------------------
+
+
+def test_listing_queries_use_indexes(api: ApiClient) -> None:
+    """On SQLite (no statistics), every post read of Hot, New and TopDay goes through an index,
+    and Hot's ranked part reads only the week it ranks."""
+    database = db(api)
+    if not database.is_sqlite:
+        pytest.skip("EXPLAIN QUERY PLAN is SQLite's")
+    alice = api.make_person()
+    cid = api.make_community(alice.token)["community"]["id"]
+    api.make_post(alice.token, cid)
+    seen: list[tuple[str, Any]] = []
+
+    def grab(_c: Any, _cur: Any, statement: str, params: Any, _ctx: Any, _many: bool) -> None:
+        if statement.startswith("SELECT post.id AS p_id") and "ORDER BY" in statement:
+            seen.append((statement, params))
+
+    event.listen(database.engine, "before_cursor_execute", grab)
+    plans: dict[str, list[str]] = {}
+    try:
+        for sort in ("Hot", "New", "TopDay"):
+            seen.clear()
+            page = api.get("/post/list", type_="All", sort=sort, token=alice.token)
+            api.get("/post/list", type_="All", sort=sort, page_cursor=page["next_page"])
+            api.get("/post/list", sort=sort, community_id=cid)
+            plans[sort] = []
+            with database.engine.connect() as conn:
+                for statement, params in list(seen):
+                    rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params)
+                    plans[sort] += [r[3] for r in rows if " post " in f" {r[3]} "]
+    finally:
+        event.remove(database.engine, "before_cursor_execute", grab)
+    for sort, lines in plans.items():
+        assert lines, sort
+        for line in lines:
+            assert "USING INDEX" in line or "USING COVERING INDEX" in line, (sort, line)
+    assert any("ix_post_published (published>? AND published<?)" in line
+               for line in plans["Hot"])
+    assert any("ix_post_featured_local" in line for line in plans["New"])
+    assert any("ix_post_published (published>?)" in line for line in plans["TopDay"])
