@@ -7,6 +7,7 @@ failing half-way through with "database is locked".
 
 from __future__ import annotations
 
+import math
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,6 +32,21 @@ def _sqlite_on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> No
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()
     dbapi_connection.create_function("moot_hot_rank", 3, hot_rank_micros, deterministic=True)
+    if not _has_math_functions(dbapi_connection):
+        # SQLite builds without SQLITE_ENABLE_MATH_FUNCTIONS lack log10 (the Scaled sort).
+        dbapi_connection.create_function("log10", 1, _log10, deterministic=True)
+
+
+def _has_math_functions(dbapi_connection: sqlite3.Connection) -> bool:
+    try:
+        dbapi_connection.execute("SELECT log10(10)").fetchone()
+        return True
+    except sqlite3.OperationalError:
+        return False
+
+
+def _log10(value: float | None) -> float | None:
+    return math.log10(value) if value is not None and value > 0 else None
 
 
 def _sqlite_on_begin(conn: Connection) -> None:

@@ -16,11 +16,11 @@ from moot.db.types import utcnow
 from moot.errors import MootError
 from moot.ranking import hot_rank_sql
 from moot.views.communities import find_community_id, subscribed_state
+from moot.views.paging import limit_and_offset
 from moot.views.people import Viewer
 from moot.views.shape import COMMENT, COMMENT_COUNTS, COMMUNITY, PERSON, POST, cols, pick
 
 TREE_LIMIT = 300  # Lemmy's cap on a tree fetch, which ignores page and limit
-LIMIT_DEFAULT, LIMIT_MAX, PAGE_MAX = 10, 50, 100
 
 creator = t.person.alias("creator")
 _creator_ban = t.community_person_ban.alias("creator_ban")
@@ -128,15 +128,6 @@ def comment_response(ctx: Context, comment_id: int, viewer: Viewer | None,
                 "recipient_ids": recipient_ids or []}
 
 
-def page_window(page: int | None, limit: int | None, error: MootError) -> tuple[int, int]:
-    """(limit, offset) from Lemmy's page (1..100) and limit (1..50, default 10)."""
-    page = 1 if page is None else page
-    limit = LIMIT_DEFAULT if limit is None else limit
-    if not 1 <= page <= PAGE_MAX or not 1 <= limit <= LIMIT_MAX:
-        raise error
-    return limit, (page - 1) * limit
-
-
 def comment_order(sort: str | None, now: datetime) -> list[ColumnElement[Any]]:
     """Lemmy's comment sorts (Hot by default), with the id as a stable last key."""
     c = t.comment.c
@@ -164,6 +155,9 @@ class CommentFilter:
     saved_only: bool = False
     liked_only: bool = False
     disliked_only: bool = False
+    creator_id: int | None = None
+    # A select of comment ids to keep (search results from the full-text index).
+    matching: Any = None
 
 
 def subtree(path: str) -> ColumnElement[bool]:
@@ -231,6 +225,10 @@ def list_comments(ctx: Context, viewer: Viewer | None, f: CommentFilter) -> list
             query = query.where(c.post_id == parent.post_id, subtree(parent.path))
         if f.post_id is not None:
             query = query.where(c.post_id == f.post_id)
+        if f.creator_id is not None:
+            query = query.where(c.creator_id == f.creator_id)
+        if f.matching is not None:
+            query = query.where(c.id.in_(f.matching))
         if community_id is not None:
             query = query.where(t.post.c.community_id == community_id)
         listing = _listing_type(ctx, viewer, f, community_id)
@@ -251,7 +249,7 @@ def list_comments(ctx: Context, viewer: Viewer | None, f: CommentFilter) -> list
                 order.append(parent_path_key())
             limit, offset = TREE_LIMIT, 0
         else:
-            limit, offset = page_window(f.page, f.limit, MootError("couldnt_get_comments"))
+            limit, offset = limit_and_offset(f.page, f.limit)
         if in_thread:
             order.append(c.distinguished.desc())
         order += comment_order(f.sort, utcnow())

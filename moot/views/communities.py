@@ -13,6 +13,7 @@ from moot.db import tables as t
 from moot.db.types import utcnow
 from moot.errors import MootError
 from moot.ranking import hot_rank_sql
+from moot.views.paging import limit_and_offset
 from moot.views.people import Viewer
 from moot.views.shape import COMMUNITY, COMMUNITY_COUNTS, PERSON, cols, pick
 
@@ -113,24 +114,6 @@ def get_community(ctx: Context, viewer: Viewer | None, community_id: int | None,
 
 # Listing ---------------------------------------------------------------------------------------
 
-FETCH_LIMIT_DEFAULT = 10
-FETCH_LIMIT_MAX = 50
-PAGE_LIMIT_MAX = 100  # since Lemmy 0.19.10; deep offsets are slow
-
-
-def limit_and_offset(page: int | None, limit: int | None) -> tuple[int, int]:
-    """Lemmy's page/limit rules; its refusals are database errors, so they reach clients as
-    400 ``unknown`` with a message."""
-    page = 1 if page is None else page
-    if not 1 <= page <= PAGE_LIMIT_MAX:
-        raise MootError("unknown", f"Page limit is > {PAGE_LIMIT_MAX}" if page > 1
-                        else "Page is < 1")
-    limit = FETCH_LIMIT_DEFAULT if limit is None else limit
-    if not 1 <= limit <= FETCH_LIMIT_MAX:
-        raise MootError("unknown", f"Fetch limit is > {FETCH_LIMIT_MAX}")
-    return limit, (page - 1) * limit
-
-
 @dataclass(frozen=True)
 class CommunityListQuery:
     type_: str | None = None
@@ -138,6 +121,8 @@ class CommunityListQuery:
     show_nsfw: bool = False
     page: int | None = None
     limit: int | None = None
+    # A select of community ids to keep (search results from the full-text index).
+    matching: Any = None
 
 
 # Which count each community sort orders by (community_view.rs in Lemmy 0.19).
@@ -174,6 +159,8 @@ def _listing_filters(ctx: Context, viewer: Viewer | None,
     if not (viewer and viewer.admin):
         # Admins see removed, deleted and hidden communities too, as in Lemmy.
         filters += [c.removed.is_(False), c.deleted.is_(False), or_(c.hidden.is_(False), following)]
+    if q.matching is not None:
+        filters.append(c.id.in_(q.matching))
     if q.type_ == "Subscribed":
         filters.append(following)
     elif q.type_ == "Local":

@@ -26,21 +26,29 @@ def terms(q: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(q)][:MAX_TERMS]
 
 
-def matching(dialect: str, kind: str, q: str) -> Select[tuple[int]] | None:
+def matching(dialect: str, kind: str, q: str,
+             title_only: bool = False) -> Select[tuple[int]] | None:
     """Ids of rows of ``kind`` whose text has every word of ``q`` as a word or word prefix.
 
-    None when the query has no words (the caller returns no results rather than everything).
+    ``title_only`` (posts) looks at the title alone. None when the query has no words (the
+    caller returns no results rather than everything).
     """
     words = terms(q)
     if not words:
         return None
     if dialect == "sqlite":
         fts = table(_FTS_TABLES[kind], column("rowid"))
-        expression = " ".join('"' + w.replace('"', "") + '"*' for w in words)
+        expression = " ".join('"' + w + '"*' for w in words)
+        if title_only:
+            expression = "{name} : (" + expression + ")"
         return (select(fts.c.rowid.label("id"))
                 .where(literal_column(_FTS_TABLES[kind]).op("MATCH")(expression)))
     source = _TABLES[kind]
     tsquery = " & ".join(f"{w}:*" for w in words)
-    return (select(source.c.id)
-            .where(text(f"{pg_document(kind)} @@ to_tsquery('simple'::regconfig, :tsq)")
-                   .bindparams(tsq=tsquery)))
+    query = select(source.c.id).where(
+        text(f"{pg_document(kind)} @@ to_tsquery('simple'::regconfig, :tsq)").bindparams(tsq=tsquery))
+    if title_only:
+        # The index narrows the rows; this rechecks them against the title alone.
+        query = query.where(text("to_tsvector('simple'::regconfig, post.name) "
+                                 "@@ to_tsquery('simple'::regconfig, :tsq2)").bindparams(tsq2=tsquery))
+    return query

@@ -12,7 +12,8 @@ from moot.db import tables as t
 from moot.db.types import utcnow
 from moot.errors import MootError
 from moot.ranking import hot_rank_sql
-from moot.views.comments import comment_view_from, comment_view_query, creator, page_window
+from moot.views.comments import comment_view_from, comment_view_query, creator
+from moot.views.paging import limit_and_offset
 from moot.views.people import Viewer
 from moot.views.shape import PERSON, cols, pick
 
@@ -56,7 +57,7 @@ def reply_order(sort: str | None) -> list[ColumnElement[Any]]:
 def list_replies(ctx: Context, viewer: Viewer, sort: str | None, page: int | None,
                  limit: int | None, unread_only: bool) -> list[dict[str, Any]]:
     # Lemmy lets the database refuse a bad page here, so the error is "unknown".
-    size, offset = page_window(page, limit, MootError("unknown", "invalid page or limit"))
+    size, offset = limit_and_offset(page, limit)
     query = reply_view_query(viewer).where(t.comment_reply.c.recipient_id == viewer.person_id,
                                            _not_from_blocked(viewer))
     if unread_only:

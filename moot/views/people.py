@@ -154,44 +154,4 @@ def moderated_communities(conn: Connection, person_id: int,
             for r in conn.execute(query).mappings()]
 
 
-@dataclass(frozen=True)
-class PersonDetailsQuery:
-    person_id: int | None = None
-    username: str | None = None
-    sort: str | None = None
-    page: int | None = None
-    limit: int | None = None
-    community_id: int | None = None
-    saved_only: bool = False
-
-
-def get_person_details(ctx: Context, viewer: Viewer | None,
-                       q: PersonDetailsQuery) -> dict[str, Any]:
-    """GetPersonDetailsResponse: the person, what they moderate, and their posts and comments."""
-    # Imported here: views.communities imports this module for Viewer.
-    from moot.views.communities import limit_and_offset
-
-    if q.person_id is None and q.username is None:
-        raise MootError("no_id_given")
-    limit_and_offset(q.page, q.limit)
-    with ctx.db.read() as conn:
-        person_id = q.person_id if q.person_id is not None else \
-            find_person_id(ctx, conn, q.username or "")
-        person_view = get_visible_person_view(conn, person_id)
-        moderates = moderated_communities(conn, person_id, viewer)
-    posts, comments = person_content(ctx, viewer, person_id, q)
-    return {"person_view": person_view, "comments": comments, "posts": posts,
-            "moderates": moderates}
-
-
-def person_content(ctx: Context, viewer: Viewer | None, person_id: int,
-                   q: PersonDetailsQuery) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The person's posts and comments (or, with saved_only, what the viewer saved).
-
-    Empty until the post and comment listings take a creator filter: then this calls them with
-    creator_id=person_id (None when saved_only, as Lemmy does), q's sort, page, limit and
-    community_id, the comment sort mapped from the post sort."""
-    return [], []
-
-
 __all__ = ["Viewer", "load_viewer", "person_json", "get_person_view", "admins", "rfc3339"]

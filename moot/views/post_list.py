@@ -38,7 +38,8 @@ from moot.db import tables as t
 from moot.db.types import UtcDateTime, from_micros, to_micros, utcnow
 from moot.errors import MootError, unknown
 from moot.ranking import HOT_WINDOW, hot_rank_sql
-from moot.views.communities import find_community_id, limit_and_offset
+from moot.views.communities import find_community_id
+from moot.views.paging import limit_and_offset
 from moot.views.people import Viewer
 from moot.views.posts import (
     creator,
@@ -89,6 +90,8 @@ class PostQuery:
     listing_type: str | None = None
     community_id: int | None = None
     creator_id: int | None = None
+    # A select of post ids to keep (search results from the full-text index).
+    matching: Any = None
     url: str | None = None
     exclude_id: int | None = None
     saved_only: bool = False
@@ -277,6 +280,8 @@ def filters(ctx: Context, viewer: Viewer | None, q: PostQuery) -> list[Any]:
         found.append(post.c.community_id == q.community_id)
     if q.creator_id is not None:
         found.append(post.c.creator_id == q.creator_id)
+    if q.matching is not None:
+        found.append(post.c.id.in_(q.matching))
     if q.url is not None:
         found.append(post.c.url == q.url)
     if q.exclude_id is not None:
