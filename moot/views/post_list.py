@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Float, Integer, and_, cast, exists, false, func, or_, select
+from sqlalchemy import Connection, Float, Integer, and_, cast, exists, func, or_, select
 from sqlalchemy.sql import ColumnElement, Select
 from sqlalchemy.sql.expression import bindparam
 
@@ -293,8 +293,6 @@ def filters(ctx: Context, viewer: Viewer | None, q: PostQuery) -> list[Any]:
         found += [~post.c.nsfw, ~community.c.nsfw]
     if viewer is None:
         found += [~post.c.deleted, community.c.visibility == "Public"]
-        if q.saved_only:
-            found.append(false())  # nobody anonymous has saved anything
         return found
     return found + _viewer_filters(viewer, q)
 
@@ -339,6 +337,8 @@ def _fetch(conn: Connection, base: Select[Any], plan: list[Segment],
 def run_query(ctx: Context, conn: Connection, viewer: Viewer | None,
               q: PostQuery) -> tuple[list[dict[str, Any]], str | None]:
     """The page of PostViews and the cursor after its last post (None if the page is empty)."""
+    if viewer is None and q.saved_only:
+        return [], None  # nobody anonymous has saved anything (and there is no save to join)
     now = q.cursor.now if q.cursor is not None else utcnow()
     featured = t.post.c.featured_local if q.community_id is None else t.post.c.featured_community
     plan = segments(q.sort, featured, now, q.saved_only)
