@@ -47,13 +47,6 @@ def check_body(body: str | None, limit: int = BODY_MAX) -> str | None:
     return body
 
 
-def check_comment_content(content: str) -> str:
-    if not content.strip():
-        raise MootError("empty_comment")  # Lemmy rejects blank comments too
-    check_body(content)
-    return content
-
-
 def check_url(url: str | None) -> str | None:
     """A cleaned URL, or None for an empty one; refuses what Lemmy refuses."""
     if url is None or not url.strip():

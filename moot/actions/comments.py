@@ -17,6 +17,7 @@ from sqlalchemy import Connection, bindparam, case, delete, insert, select, upda
 from moot.actions.communities import is_moderator
 from moot.actions.inbox import mark_reply_read_for, notify_reply, reply_recipients
 from moot.actions.posts import check_community_user_action, check_slurs
+from moot.actions.votes import check_vote
 from moot.context import Context
 from moot.db import tables as t
 from moot.db.languages import LANGUAGES
@@ -204,15 +205,6 @@ def do_delete_comment(ctx: Context, viewer: Viewer, comment_id: int,
                           -1 if deleted else +1)
         recipients = reply_recipients(conn, comment_id)
     return comment_id, recipients
-
-
-def check_vote(ctx: Context, viewer: Viewer, score: int) -> None:
-    if score not in (-1, 0, 1):
-        raise MootError("invalid_vote_value")
-    if score == -1 and not ctx.site().local_site["enable_downvotes"]:
-        raise MootError("downvotes_are_disabled")
-    if viewer.person["bot_account"]:
-        raise MootError("invalid_bot_action")
 
 
 def do_like_comment(ctx: Context, viewer: Viewer, comment_id: int, score: int) -> list[int]:

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Table, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from moot.actions.communities import is_banned_from_community, is_moderator
+from moot.actions.votes import check_vote
 from moot.context import Context
 from moot.db import tables as t
 from moot.db.types import utcnow
@@ -263,12 +264,7 @@ def do_delete_post(ctx: Context, viewer: Viewer, post_id: int, deleted: bool) ->
 
 def do_like_post(ctx: Context, viewer: Viewer, post_id: int, score: int) -> int:
     """Replace the viewer's vote (0 removes it) and keep the post's and creator's scores."""
-    if score not in (-1, 0, 1):
-        raise MootError("invalid_vote_value")
-    if score == -1 and not ctx.site().local_site["enable_downvotes"]:
-        raise MootError("downvotes_are_disabled")
-    if viewer.person["bot_account"]:
-        raise MootError("invalid_bot_action")
+    check_vote(ctx, viewer, score)
     with ctx.db.write() as conn:
         post = load_post(conn, post_id, lock=True)
         check_community_user_action(conn, viewer, post["community_id"])

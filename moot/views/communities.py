@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, and_, exists, false, func, literal, or_, select
+from sqlalchemy import Connection, and_, exists, false, literal, or_, select
 from sqlalchemy.sql import ColumnElement, Select
 
 from moot.context import Context
@@ -13,6 +13,7 @@ from moot.db import tables as t
 from moot.db.types import utcnow
 from moot.errors import MootError
 from moot.ranking import hot_rank_sql
+from moot.views.lookup import find_actor_id
 from moot.views.paging import limit_and_offset
 from moot.views.people import Viewer
 from moot.views.shape import COMMUNITY, COMMUNITY_COUNTS, PERSON, cols, pick
@@ -80,18 +81,7 @@ def moderators(conn: Connection, community_id: int) -> list[dict[str, Any]]:
 
 
 def find_community_id(ctx: Context, conn: Connection, name: str) -> int:
-    """A community's id from ``name`` (local) or ``name@host``; couldnt_find_community if none."""
-    local_name, _, host = name.strip().lstrip("!").partition("@")
-    query = select(t.community.c.id).where(func.lower(t.community.c.name) == local_name.lower())
-    if host and host.lower() != ctx.settings.hostname.lower():
-        query = query.join(t.instance, t.instance.c.id == t.community.c.instance_id).where(
-            func.lower(t.instance.c.domain) == host.lower())
-    else:
-        query = query.where(t.community.c.instance_id == ctx.site().instance_id)
-    found = conn.execute(query).scalar()
-    if found is None:
-        raise MootError("couldnt_find_community", status=404)
-    return int(found)
+    return find_actor_id(ctx, conn, t.community, name, "couldnt_find_community")
 
 
 def get_community(ctx: Context, viewer: Viewer | None, community_id: int | None,

@@ -7,10 +7,11 @@ from typing import Any
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
 from moot.db import tables as t
 from moot.errors import MootError
+from moot.views.lookup import find_actor_id
 from moot.views.shape import COMMUNITY, PERSON, PERSON_COUNTS, cols, entity, pick, rfc3339
 
 if TYPE_CHECKING:
@@ -109,20 +110,7 @@ def counts_json(person: dict[str, Any]) -> dict[str, Any]:
 
 
 def find_person_id(ctx: Context, conn: Connection, username: str) -> int:
-    """A person's id from ``name`` (local) or ``name@host``; couldnt_find_person if none.
-
-    Unknown remote names would be looked up by webfinger once federation exists."""
-    local_name, _, host = username.strip().lstrip("@").partition("@")
-    query = select(t.person.c.id).where(func.lower(t.person.c.name) == local_name.lower())
-    if host and host.lower() != ctx.settings.hostname.lower():
-        query = query.join(t.instance, t.instance.c.id == t.person.c.instance_id).where(
-            func.lower(t.instance.c.domain) == host.lower())
-    else:
-        query = query.where(t.person.c.instance_id == ctx.site().instance_id)
-    found = conn.execute(query).scalar()
-    if found is None:
-        raise MootError("couldnt_find_person", status=404)
-    return int(found)
+    return find_actor_id(ctx, conn, t.person, username, "couldnt_find_person")
 
 
 def get_visible_person_view(conn: Connection, person_id: int) -> dict[str, Any]:
