@@ -41,8 +41,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
     prepare_database(settings)
     app = create_app(settings)
+    # No websockets and no lifespan events: Moot uses neither, and loading them costs start-up.
     uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level,
-                proxy_headers=True, forwarded_allow_ips="127.0.0.1", access_log=False)
+                proxy_headers=True, forwarded_allow_ips="127.0.0.1", access_log=False,
+                ws="none", lifespan="off")
     return 0
 
 
