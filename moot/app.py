@@ -17,7 +17,6 @@ from moot.context import Context
 from moot.db.engine import Database, make_engine
 from moot.federation import nodeinfo
 
-
 # FastAPI wraps a deferred-build request model in Field(alias=<parameter name>); pydantic then
 # warns, once per model, that the alias has no effect. It has none, and it is not ours.
 warnings.filterwarnings("ignore", message="The 'alias' attribute with value")

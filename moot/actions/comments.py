@@ -16,6 +16,7 @@ from sqlalchemy import Connection, bindparam, case, delete, insert, select, upda
 
 from moot.actions.communities import is_moderator
 from moot.actions.inbox import mark_reply_read_for, notify_reply, reply_recipients
+from moot.actions.mentions import notify_mentions
 from moot.actions.posts import check_community_user_action, check_slurs
 from moot.actions.votes import check_vote
 from moot.context import Context
@@ -129,7 +130,12 @@ def do_create_comment(ctx: Context, viewer: Viewer, form: CommentForm) -> tuple[
             # Answering a reply settles its notification, as in Lemmy.
             mark_reply_read_for(conn, parent.id, viewer.person_id)
         recipients = notify_reply(conn, comment_id, viewer.person_id, post, parent)
-    return comment_id, recipients
+        mentioned = notify_mentions(ctx, conn, comment_id, viewer.person_id, form.content)
+    return comment_id, _union(recipients, mentioned)
+
+
+def _union(first: list[int], second: list[int]) -> list[int]:
+    return first + [i for i in second if i not in first]
 
 
 def count_comment(conn: Connection, post: Any, creator_id: int, published: datetime,
@@ -185,6 +191,9 @@ def do_edit_comment(ctx: Context, viewer: Viewer, comment_id: int, content: str 
             values["content"] = check_comment_content(content)
         conn.execute(update(t.comment).where(t.comment.c.id == comment_id).values(**values))
         recipients = reply_recipients(conn, comment_id)
+        if content is not None:
+            recipients = _union(recipients, notify_mentions(ctx, conn, comment_id,
+                                                            viewer.person_id, content))
     return comment_id, recipients
 
 

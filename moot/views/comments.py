@@ -18,7 +18,15 @@ from moot.ranking import hot_rank_sql
 from moot.views.communities import find_community_id, subscribed_state
 from moot.views.paging import limit_and_offset
 from moot.views.people import Viewer
-from moot.views.shape import COMMENT, COMMENT_COUNTS, COMMUNITY, PERSON, POST, cols, pick
+from moot.views.shape import (
+    COMMENT,
+    COMMENT_COUNTS,
+    COMMUNITY,
+    PERSON,
+    POST,
+    cols,
+    pick,
+)
 
 TREE_LIMIT = 300  # Lemmy's cap on a tree fetch, which ignores page and limit
 

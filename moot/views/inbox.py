@@ -13,6 +13,7 @@ from moot.db.types import utcnow
 from moot.errors import MootError
 from moot.ranking import hot_rank_sql
 from moot.views.comments import comment_view_from, comment_view_query, creator
+from moot.views.messages import unread_mentions, unread_messages
 from moot.views.paging import limit_and_offset
 from moot.views.people import Viewer
 from moot.views.shape import PERSON, cols, pick
@@ -91,6 +92,7 @@ def unread_replies(conn: Connection, viewer: Viewer) -> int:
 
 
 def unread_counts(ctx: Context, viewer: Viewer) -> dict[str, int]:
-    # Mentions and private messages are counted here once they exist.
     with ctx.db.read() as conn:
-        return {"replies": unread_replies(conn, viewer), "mentions": 0, "private_messages": 0}
+        return {"replies": unread_replies(conn, viewer),
+                "mentions": unread_mentions(conn, viewer),
+                "private_messages": unread_messages(conn, viewer)}

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select
 
 from moot.db import tables as t
 from moot.errors import MootError
 from moot.views.lookup import find_actor_id
-from moot.views.shape import COMMUNITY, PERSON, PERSON_COUNTS, cols, entity, pick, rfc3339
+from moot.views.shape import (
+    COMMUNITY,
+    PERSON,
+    PERSON_COUNTS,
+    cols,
+    entity,
+    pick,
+    rfc3339,
+)
 
 if TYPE_CHECKING:
     from moot.context import Context

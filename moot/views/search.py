@@ -14,7 +14,11 @@ from moot.api.v3 import models as m
 from moot.context import Context
 from moot.db import tables as t
 from moot.views.comments import CommentFilter, list_comments
-from moot.views.communities import CommunityListQuery, find_community_id, list_communities
+from moot.views.communities import (
+    CommunityListQuery,
+    find_community_id,
+    list_communities,
+)
 from moot.views.fulltext import matching
 from moot.views.paging import limit_and_offset
 from moot.views.people import Viewer, person_view_from, person_view_query

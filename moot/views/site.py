@@ -9,7 +9,14 @@ from sqlalchemy import Connection, func, select
 
 from moot.context import Context
 from moot.db import tables as t
-from moot.views.people import Viewer, admins, counts_json, local_user_json, person_json, vote_display_mode
+from moot.views.people import (
+    Viewer,
+    admins,
+    counts_json,
+    local_user_json,
+    person_json,
+    vote_display_mode,
+)
 from moot.views.shape import COMMUNITY, PERSON, cols, entity, pick
 
 # What clients are told: Lemmy's API line, so that they choose their v3 code path.

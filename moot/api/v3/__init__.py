@@ -9,7 +9,8 @@ from fastapi import APIRouter
 # Route modules, each exposing ``api`` (an Api). Listed here so that the app has one place to
 # learn what the v3 surface is.
 ROUTE_MODULES = ("site", "account", "communities", "people", "comments", "inbox", "posts",
-                 "search")
+                 "search", "reports", "admin",
+                 "moderation", "messages")
 
 
 def routers() -> list[APIRouter]:

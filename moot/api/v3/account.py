@@ -9,7 +9,15 @@ from fastapi import Request
 from moot.actions.people import Registration, do_login, do_logout, do_register
 from moot.api.json import JSONResponse
 from moot.api.v3 import models as m
-from moot.api.v3.deps import AUTH_COOKIE, Api, Ctx, bearer_token, client_ip, current_viewer, success
+from moot.api.v3.deps import (
+    AUTH_COOKIE,
+    Api,
+    Ctx,
+    bearer_token,
+    client_ip,
+    current_viewer,
+    success,
+)
 from moot.errors import MootError
 
 api = Api()

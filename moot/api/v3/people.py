@@ -9,8 +9,8 @@ from fastapi import Query
 from moot.actions.people import do_block_person
 from moot.api.v3 import models as m
 from moot.api.v3.deps import Api, Ctx, MaybeUser, User
-from moot.views.person_details import PersonDetailsQuery, get_person_details
 from moot.views.people import get_visible_person_view
+from moot.views.person_details import PersonDetailsQuery, get_person_details
 
 api = Api()
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from fastapi import Request
+
 from moot.actions.site import do_create_site, do_edit_site
 from moot.api.v3 import models as m
 from moot.api.v3.deps import Admin, Api, Ctx, MaybeUser, current_viewer
 from moot.views.site import get_site
-from fastapi import Request
 
 api = Api()
 

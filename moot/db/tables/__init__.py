@@ -1,5 +1,6 @@
 """All tables, one module per noun, sharing one MetaData."""
 
+from moot.db.tables.admin_log import mod_add, mod_ban
 from moot.db.tables.base import metadata
 from moot.db.tables.comment import comment, comment_like, comment_reply, comment_saved
 from moot.db.tables.community import (
@@ -8,6 +9,15 @@ from moot.db.tables.community import (
     community_follower,
     community_moderator,
     community_person_ban,
+)
+from moot.db.tables.message import person_mention, private_message
+from moot.db.tables.modlog import (
+    mod_add_community,
+    mod_ban_from_community,
+    mod_feature_post,
+    mod_lock_post,
+    mod_remove_comment,
+    mod_remove_post,
 )
 from moot.db.tables.person import (
     instance,
@@ -26,11 +36,19 @@ from moot.db.tables.post import (
     post_read,
     post_saved,
 )
-from moot.db.tables.site import language, local_site, local_site_rate_limit, secret, site
+from moot.db.tables.report import comment_report, post_report
+from moot.db.tables.site import (
+    language,
+    local_site,
+    local_site_rate_limit,
+    secret,
+    site,
+)
 
 __all__ = [
     "comment",
     "comment_like",
+    "comment_report",
     "comment_reply",
     "comment_saved",
     "community",
@@ -46,14 +64,25 @@ __all__ = [
     "local_user",
     "login_token",
     "metadata",
+    "mod_add",
+    "mod_ban",
+    "mod_add_community",
+    "mod_ban_from_community",
+    "mod_feature_post",
+    "mod_lock_post",
+    "mod_remove_comment",
+    "mod_remove_post",
     "person",
     "person_block",
+    "person_mention",
     "person_post_aggregates",
     "post",
     "post_hide",
     "post_like",
+    "post_report",
     "post_read",
     "post_saved",
+    "private_message",
     "registration_application",
     "secret",
     "site",

@@ -1,8 +1,26 @@
 """Comments (a materialised path tree), their votes, saves and reply notifications."""
 
-from sqlalchemy import Column, Float, Index, Integer, String, Table, Text, UniqueConstraint, text
+from sqlalchemy import (
+    Column,
+    Float,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
 
-from moot.db.tables.base import count, flag, id_column, metadata, published, ref, updated
+from moot.db.tables.base import (
+    count,
+    flag,
+    id_column,
+    metadata,
+    published,
+    ref,
+    updated,
+)
 
 comment = Table(
     "comment", metadata,

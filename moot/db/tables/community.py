@@ -2,7 +2,15 @@
 
 from sqlalchemy import Column, Index, String, Table, Text, UniqueConstraint
 
-from moot.db.tables.base import count, flag, id_column, metadata, published, ref, updated
+from moot.db.tables.base import (
+    count,
+    flag,
+    id_column,
+    metadata,
+    published,
+    ref,
+    updated,
+)
 from moot.db.types import UtcDateTime
 
 community = Table(

@@ -2,14 +2,14 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-26 15:59:34.542153
+Create Date: 2026-11-26 17:41:14.938159
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
+
 import moot.db.types
 from moot import ranking
 from moot.db import search_sql
-
 
 revision = '0001_initial'
 down_revision = None
@@ -254,6 +254,74 @@ def upgrade() -> None:
     sa.UniqueConstraint('email', name=op.f('uq_local_user_email')),
     sa.UniqueConstraint('person_id', name='uq_local_user_person_id')
     )
+    op.create_table('mod_add',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('mod_person_id', sa.Integer(), nullable=False),
+    sa.Column('other_person_id', sa.Integer(), nullable=False),
+    sa.Column('removed', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('when_', moot.db.types.UtcDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['mod_person_id'], ['person.id'], name=op.f('fk_mod_add_mod_person_id_person'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['other_person_id'], ['person.id'], name=op.f('fk_mod_add_other_person_id_person'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_mod_add'))
+    )
+    with op.batch_alter_table('mod_add', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mod_add_mod_person_id'), ['mod_person_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_mod_add_other_person_id'), ['other_person_id'], unique=False)
+
+    op.create_table('mod_add_community',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('mod_person_id', sa.Integer(), nullable=False),
+    sa.Column('other_person_id', sa.Integer(), nullable=False),
+    sa.Column('community_id', sa.Integer(), nullable=False),
+    sa.Column('removed', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('when_', moot.db.types.UtcDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['community_id'], ['community.id'], name=op.f('fk_mod_add_community_community_id_community'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['mod_person_id'], ['person.id'], name=op.f('fk_mod_add_community_mod_person_id_person'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['other_person_id'], ['person.id'], name=op.f('fk_mod_add_community_other_person_id_person'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_mod_add_community'))
+    )
+    with op.batch_alter_table('mod_add_community', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mod_add_community_community_id'), ['community_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_mod_add_community_mod_person_id'), ['mod_person_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_mod_add_community_other_person_id'), ['other_person_id'], unique=False)
+        batch_op.create_index('ix_mod_add_community_when', ['when_'], unique=False)
+
+    op.create_table('mod_ban',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('mod_person_id', sa.Integer(), nullable=False),
+    sa.Column('other_person_id', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=True),
+    sa.Column('banned', sa.Boolean(), server_default=sa.text('(true)'), nullable=False),
+    sa.Column('expires', moot.db.types.UtcDateTime(), nullable=True),
+    sa.Column('when_', moot.db.types.UtcDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['mod_person_id'], ['person.id'], name=op.f('fk_mod_ban_mod_person_id_person'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['other_person_id'], ['person.id'], name=op.f('fk_mod_ban_other_person_id_person'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_mod_ban'))
+    )
+    with op.batch_alter_table('mod_ban', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mod_ban_mod_person_id'), ['mod_person_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_mod_ban_other_person_id'), ['other_person_id'], unique=False)
+
+    op.create_table('mod_ban_from_community',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('mod_person_id', sa.Integer(), nullable=False),
+    sa.Column('other_person_id', sa.Integer(), nullable=False),
+    sa.Column('community_id', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=True),
+    sa.Column('banned', sa.Boolean(), server_default=sa.text('(true)'), nullable=False),
+    sa.Column('expires', moot.db.types.UtcDateTime(), nullable=True),
+    sa.Column('when_', moot.db.types.UtcDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['community_id'], ['community.id'], name=op.f('fk_mod_ban_from_community_community_id_community'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['mod_person_id'], ['person.id'], name=op.f('fk_mod_ban_from_community_mod_person_id_person'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['other_person_id'], ['person.id'], name=op.f('fk_mod_ban_from_community_other_person_id_person'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_mod_ban_from_community'))
+    )
+    with op.batch_alter_table('mod_ban_from_community', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mod_ban_from_community_community_id'), ['community_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_mod_ban_from_community_mod_person_id'), ['mod_person_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_mod_ban_from_community_other_person_id'), ['other_person_id'], unique=False)
+        batch_op.create_index('ix_mod_ban_from_community_when', ['when_'], unique=False)
+
     op.create_table('person_block',
     sa.Column('person_id', sa.Integer(), nullable=False),
     sa.Column('target_id', sa.Integer(), nullable=False),
@@ -311,6 +379,26 @@ def upgrade() -> None:
         batch_op.create_index('ix_post_published', ['published'], unique=False)
         batch_op.create_index('ix_post_score', ['score'], unique=False)
         batch_op.create_index('ix_post_url', ['url'], unique=False)
+
+    op.create_table('private_message',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('creator_id', sa.Integer(), nullable=False),
+    sa.Column('recipient_id', sa.Integer(), nullable=False),
+    sa.Column('content', sa.Text(), nullable=False),
+    sa.Column('deleted', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('read', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('published', moot.db.types.UtcDateTime(), nullable=False),
+    sa.Column('updated', moot.db.types.UtcDateTime(), nullable=True),
+    sa.Column('ap_id', sa.Text(), nullable=False),
+    sa.Column('local', sa.Boolean(), server_default=sa.text('(true)'), nullable=False),
+    sa.ForeignKeyConstraint(['creator_id'], ['person.id'], name=op.f('fk_private_message_creator_id_person'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['recipient_id'], ['person.id'], name=op.f('fk_private_message_recipient_id_person'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_private_message')),
+    sa.UniqueConstraint('ap_id', name=op.f('uq_private_message_ap_id'))
+    )
+    with op.batch_alter_table('private_message', schema=None) as batch_op:
+        batch_op.create_index('ix_private_message_creator', ['creator_id', 'published'], unique=False)
+        batch_op.create_index('ix_private_message_recipient', ['recipient_id', 'read'], unique=False)
 
     op.create_table('comment',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
@@ -375,6 +463,53 @@ def upgrade() -> None:
     with op.batch_alter_table('login_token', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_login_token_user_id'), ['user_id'], unique=False)
 
+    op.create_table('mod_feature_post',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('mod_person_id', sa.Integer(), nullable=False),
+    sa.Column('post_id', sa.Integer(), nullable=False),
+    sa.Column('featured', sa.Boolean(), server_default=sa.text('(true)'), nullable=False),
+    sa.Column('when_', moot.db.types.UtcDateTime(), nullable=False),
+    sa.Column('is_featured_community', sa.Boolean(), server_default=sa.text('(true)'), nullable=False),
+    sa.ForeignKeyConstraint(['mod_person_id'], ['person.id'], name=op.f('fk_mod_feature_post_mod_person_id_person'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['post_id'], ['post.id'], name=op.f('fk_mod_feature_post_post_id_post'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_mod_feature_post'))
+    )
+    with op.batch_alter_table('mod_feature_post', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mod_feature_post_mod_person_id'), ['mod_person_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_mod_feature_post_post_id'), ['post_id'], unique=False)
+        batch_op.create_index('ix_mod_feature_post_when', ['when_'], unique=False)
+
+    op.create_table('mod_lock_post',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('mod_person_id', sa.Integer(), nullable=False),
+    sa.Column('post_id', sa.Integer(), nullable=False),
+    sa.Column('locked', sa.Boolean(), server_default=sa.text('(true)'), nullable=False),
+    sa.Column('when_', moot.db.types.UtcDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['mod_person_id'], ['person.id'], name=op.f('fk_mod_lock_post_mod_person_id_person'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['post_id'], ['post.id'], name=op.f('fk_mod_lock_post_post_id_post'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_mod_lock_post'))
+    )
+    with op.batch_alter_table('mod_lock_post', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mod_lock_post_mod_person_id'), ['mod_person_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_mod_lock_post_post_id'), ['post_id'], unique=False)
+        batch_op.create_index('ix_mod_lock_post_when', ['when_'], unique=False)
+
+    op.create_table('mod_remove_post',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('mod_person_id', sa.Integer(), nullable=False),
+    sa.Column('post_id', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=True),
+    sa.Column('removed', sa.Boolean(), server_default=sa.text('(true)'), nullable=False),
+    sa.Column('when_', moot.db.types.UtcDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['mod_person_id'], ['person.id'], name=op.f('fk_mod_remove_post_mod_person_id_person'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['post_id'], ['post.id'], name=op.f('fk_mod_remove_post_post_id_post'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_mod_remove_post'))
+    )
+    with op.batch_alter_table('mod_remove_post', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mod_remove_post_mod_person_id'), ['mod_person_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_mod_remove_post_post_id'), ['post_id'], unique=False)
+        batch_op.create_index('ix_mod_remove_post_when', ['when_'], unique=False)
+
     op.create_table('person_post_aggregates',
     sa.Column('person_id', sa.Integer(), nullable=False),
     sa.Column('post_id', sa.Integer(), nullable=False),
@@ -417,6 +552,27 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('post_read', schema=None) as batch_op:
         batch_op.create_index('ix_post_read_person', ['person_id', 'published'], unique=False)
+
+    op.create_table('post_report',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('creator_id', sa.Integer(), nullable=False),
+    sa.Column('post_id', sa.Integer(), nullable=False),
+    sa.Column('original_post_name', sa.String(length=200), nullable=False),
+    sa.Column('original_post_url', sa.Text(), nullable=True),
+    sa.Column('original_post_body', sa.Text(), nullable=True),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('resolved', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('resolver_id', sa.Integer(), nullable=True),
+    sa.Column('published', moot.db.types.UtcDateTime(), nullable=False),
+    sa.Column('updated', moot.db.types.UtcDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['creator_id'], ['person.id'], name=op.f('fk_post_report_creator_id_person'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['post_id'], ['post.id'], name=op.f('fk_post_report_post_id_post'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['resolver_id'], ['person.id'], name=op.f('fk_post_report_resolver_id_person'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_post_report')),
+    sa.UniqueConstraint('post_id', 'creator_id', name=op.f('uq_post_report_post_id'))
+    )
+    with op.batch_alter_table('post_report', schema=None) as batch_op:
+        batch_op.create_index('ix_post_report_resolved_published', ['resolved', 'published'], unique=False)
 
     op.create_table('post_saved',
     sa.Column('post_id', sa.Integer(), nullable=False),
@@ -467,6 +623,25 @@ def upgrade() -> None:
     with op.batch_alter_table('comment_reply', schema=None) as batch_op:
         batch_op.create_index('ix_comment_reply_recipient', ['recipient_id', 'read'], unique=False)
 
+    op.create_table('comment_report',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('creator_id', sa.Integer(), nullable=False),
+    sa.Column('comment_id', sa.Integer(), nullable=False),
+    sa.Column('original_comment_text', sa.Text(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('resolved', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('resolver_id', sa.Integer(), nullable=True),
+    sa.Column('published', moot.db.types.UtcDateTime(), nullable=False),
+    sa.Column('updated', moot.db.types.UtcDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['comment_id'], ['comment.id'], name=op.f('fk_comment_report_comment_id_comment'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['creator_id'], ['person.id'], name=op.f('fk_comment_report_creator_id_person'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['resolver_id'], ['person.id'], name=op.f('fk_comment_report_resolver_id_person'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_comment_report')),
+    sa.UniqueConstraint('comment_id', 'creator_id', name=op.f('uq_comment_report_comment_id'))
+    )
+    with op.batch_alter_table('comment_report', schema=None) as batch_op:
+        batch_op.create_index('ix_comment_report_resolved_published', ['resolved', 'published'], unique=False)
+
     op.create_table('comment_saved',
     sa.Column('comment_id', sa.Integer(), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
@@ -478,14 +653,58 @@ def upgrade() -> None:
     with op.batch_alter_table('comment_saved', schema=None) as batch_op:
         batch_op.create_index('ix_comment_saved_person', ['person_id', 'published'], unique=False)
 
+    op.create_table('mod_remove_comment',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('mod_person_id', sa.Integer(), nullable=False),
+    sa.Column('comment_id', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=True),
+    sa.Column('removed', sa.Boolean(), server_default=sa.text('(true)'), nullable=False),
+    sa.Column('when_', moot.db.types.UtcDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['comment_id'], ['comment.id'], name=op.f('fk_mod_remove_comment_comment_id_comment'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['mod_person_id'], ['person.id'], name=op.f('fk_mod_remove_comment_mod_person_id_person'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_mod_remove_comment'))
+    )
+    with op.batch_alter_table('mod_remove_comment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mod_remove_comment_comment_id'), ['comment_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_mod_remove_comment_mod_person_id'), ['mod_person_id'], unique=False)
+        batch_op.create_index('ix_mod_remove_comment_when', ['when_'], unique=False)
+
+    op.create_table('person_mention',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('recipient_id', sa.Integer(), nullable=False),
+    sa.Column('comment_id', sa.Integer(), nullable=False),
+    sa.Column('read', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('published', moot.db.types.UtcDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['comment_id'], ['comment.id'], name=op.f('fk_person_mention_comment_id_comment'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['recipient_id'], ['person.id'], name=op.f('fk_person_mention_recipient_id_person'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_person_mention')),
+    sa.UniqueConstraint('recipient_id', 'comment_id', name='uq_person_mention_recipient_comment')
+    )
+    with op.batch_alter_table('person_mention', schema=None) as batch_op:
+        batch_op.create_index('ix_person_mention_recipient', ['recipient_id', 'read'], unique=False)
+
     _dialect_specific_upgrade()
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('person_mention', schema=None) as batch_op:
+        batch_op.drop_index('ix_person_mention_recipient')
+
+    op.drop_table('person_mention')
+    with op.batch_alter_table('mod_remove_comment', schema=None) as batch_op:
+        batch_op.drop_index('ix_mod_remove_comment_when')
+        batch_op.drop_index(batch_op.f('ix_mod_remove_comment_mod_person_id'))
+        batch_op.drop_index(batch_op.f('ix_mod_remove_comment_comment_id'))
+
+    op.drop_table('mod_remove_comment')
     with op.batch_alter_table('comment_saved', schema=None) as batch_op:
         batch_op.drop_index('ix_comment_saved_person')
 
     op.drop_table('comment_saved')
+    with op.batch_alter_table('comment_report', schema=None) as batch_op:
+        batch_op.drop_index('ix_comment_report_resolved_published')
+
+    op.drop_table('comment_report')
     with op.batch_alter_table('comment_reply', schema=None) as batch_op:
         batch_op.drop_index('ix_comment_reply_recipient')
 
@@ -499,6 +718,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_post_saved_person')
 
     op.drop_table('post_saved')
+    with op.batch_alter_table('post_report', schema=None) as batch_op:
+        batch_op.drop_index('ix_post_report_resolved_published')
+
+    op.drop_table('post_report')
     with op.batch_alter_table('post_read', schema=None) as batch_op:
         batch_op.drop_index('ix_post_read_person')
 
@@ -512,6 +735,24 @@ def downgrade() -> None:
 
     op.drop_table('post_hide')
     op.drop_table('person_post_aggregates')
+    with op.batch_alter_table('mod_remove_post', schema=None) as batch_op:
+        batch_op.drop_index('ix_mod_remove_post_when')
+        batch_op.drop_index(batch_op.f('ix_mod_remove_post_post_id'))
+        batch_op.drop_index(batch_op.f('ix_mod_remove_post_mod_person_id'))
+
+    op.drop_table('mod_remove_post')
+    with op.batch_alter_table('mod_lock_post', schema=None) as batch_op:
+        batch_op.drop_index('ix_mod_lock_post_when')
+        batch_op.drop_index(batch_op.f('ix_mod_lock_post_post_id'))
+        batch_op.drop_index(batch_op.f('ix_mod_lock_post_mod_person_id'))
+
+    op.drop_table('mod_lock_post')
+    with op.batch_alter_table('mod_feature_post', schema=None) as batch_op:
+        batch_op.drop_index('ix_mod_feature_post_when')
+        batch_op.drop_index(batch_op.f('ix_mod_feature_post_post_id'))
+        batch_op.drop_index(batch_op.f('ix_mod_feature_post_mod_person_id'))
+
+    op.drop_table('mod_feature_post')
     with op.batch_alter_table('login_token', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_login_token_user_id'))
 
@@ -523,6 +764,11 @@ def downgrade() -> None:
         batch_op.drop_index('ix_comment_creator_published')
 
     op.drop_table('comment')
+    with op.batch_alter_table('private_message', schema=None) as batch_op:
+        batch_op.drop_index('ix_private_message_recipient')
+        batch_op.drop_index('ix_private_message_creator')
+
+    op.drop_table('private_message')
     with op.batch_alter_table('post', schema=None) as batch_op:
         batch_op.drop_index('ix_post_url')
         batch_op.drop_index('ix_post_score')
@@ -539,6 +785,30 @@ def downgrade() -> None:
 
     op.drop_table('post')
     op.drop_table('person_block')
+    with op.batch_alter_table('mod_ban_from_community', schema=None) as batch_op:
+        batch_op.drop_index('ix_mod_ban_from_community_when')
+        batch_op.drop_index(batch_op.f('ix_mod_ban_from_community_other_person_id'))
+        batch_op.drop_index(batch_op.f('ix_mod_ban_from_community_mod_person_id'))
+        batch_op.drop_index(batch_op.f('ix_mod_ban_from_community_community_id'))
+
+    op.drop_table('mod_ban_from_community')
+    with op.batch_alter_table('mod_ban', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_mod_ban_other_person_id'))
+        batch_op.drop_index(batch_op.f('ix_mod_ban_mod_person_id'))
+
+    op.drop_table('mod_ban')
+    with op.batch_alter_table('mod_add_community', schema=None) as batch_op:
+        batch_op.drop_index('ix_mod_add_community_when')
+        batch_op.drop_index(batch_op.f('ix_mod_add_community_other_person_id'))
+        batch_op.drop_index(batch_op.f('ix_mod_add_community_mod_person_id'))
+        batch_op.drop_index(batch_op.f('ix_mod_add_community_community_id'))
+
+    op.drop_table('mod_add_community')
+    with op.batch_alter_table('mod_add', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_mod_add_other_person_id'))
+        batch_op.drop_index(batch_op.f('ix_mod_add_mod_person_id'))
+
+    op.drop_table('mod_add')
     op.drop_table('local_user')
     op.drop_table('local_site')
     op.drop_table('instance_block')

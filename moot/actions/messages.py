@@ -1,0 +1,100 @@
+"""Private messages: send, edit, delete, mark read. The only code that writes them."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import Connection, exists, insert, select, update
+
+from moot.actions.comments import check_comment_content
+from moot.actions.posts import check_slurs
+from moot.context import Context
+from moot.db import tables as t
+from moot.db.types import utcnow
+from moot.errors import MootError
+from moot.views.people import Viewer
+
+
+def check_message_content(ctx: Context, content: str) -> str:
+    # Lemmy's checks (slurs, then at most 10,000 UTF-16 units); an empty message is refused too,
+    # as comments are, under the name a client shows for a bad body.
+    check_slurs(ctx, content)
+    return check_comment_content(content)
+
+
+def load_message(conn: Connection, message_id: int) -> Any:
+    row = conn.execute(select(t.private_message).where(
+        t.private_message.c.id == message_id)).first()
+    if row is None:
+        raise MootError("couldnt_find_private_message", status=404)
+    return row
+
+
+def _blocked_by(conn: Connection, sender_id: int, recipient_id: int) -> bool:
+    block = t.person_block
+    return bool(conn.execute(select(exists().where(
+        block.c.person_id == recipient_id, block.c.target_id == sender_id))).scalar())
+
+
+def check_create_message(ctx: Context, conn: Connection, viewer: Viewer, content: str,
+                         recipient_id: int) -> None:
+    check_message_content(ctx, content)
+    found = conn.execute(select(t.person.c.id).where(t.person.c.id == recipient_id)).first()
+    if found is None:
+        raise MootError("couldnt_find_person", status=404)
+    if _blocked_by(conn, viewer.person_id, recipient_id):
+        raise MootError("person_is_blocked")
+
+
+def do_create_message(ctx: Context, viewer: Viewer, content: str, recipient_id: int) -> int:
+    with ctx.db.write() as conn:
+        check_create_message(ctx, conn, viewer, content, recipient_id)
+        message_id = int(conn.execute(insert(t.private_message).values(
+            creator_id=viewer.person_id, recipient_id=recipient_id, content=content,
+            published=utcnow(), ap_id=f"urn:moot:pending:{uuid.uuid4().hex}", local=True,
+        ).returning(t.private_message.c.id)).scalar_one())
+        conn.execute(update(t.private_message).where(t.private_message.c.id == message_id)
+                     .values(ap_id=ctx.url(f"/private_message/{message_id}")))
+    return message_id
+
+
+def _own_message(conn: Connection, viewer: Viewer, message_id: int) -> Any:
+    message = load_message(conn, message_id)
+    if message.creator_id != viewer.person_id:
+        raise MootError("edit_private_message_not_allowed")
+    return message
+
+
+def do_edit_message(ctx: Context, viewer: Viewer, message_id: int, content: str) -> None:
+    with ctx.db.write() as conn:
+        _own_message(conn, viewer, message_id)
+        check_message_content(ctx, content)
+        conn.execute(update(t.private_message).where(t.private_message.c.id == message_id)
+                     .values(content=content, updated=utcnow()))
+
+
+def do_delete_message(ctx: Context, viewer: Viewer, message_id: int, deleted: bool) -> None:
+    with ctx.db.write() as conn:
+        _own_message(conn, viewer, message_id)
+        conn.execute(update(t.private_message).where(t.private_message.c.id == message_id)
+                     .values(deleted=deleted))
+
+
+def do_mark_message_read(ctx: Context, viewer: Viewer, message_id: int, read: bool) -> None:
+    with ctx.db.write() as conn:
+        message = load_message(conn, message_id)
+        if message.recipient_id != viewer.person_id:
+            raise MootError("couldnt_update_private_message")  # only the recipient reads it
+        conn.execute(update(t.private_message).where(t.private_message.c.id == message_id)
+                     .values(read=read))
+
+
+def do_mark_all_messages_read(ctx: Context, viewer: Viewer) -> None:
+    """Every message to the viewer and every mention of them, as Lemmy's mark_all_as_read."""
+    with ctx.db.write() as conn:
+        pm, mention = t.private_message, t.person_mention
+        conn.execute(update(pm).where(pm.c.recipient_id == viewer.person_id,
+                                      pm.c.read.is_(False)).values(read=True))
+        conn.execute(update(mention).where(mention.c.recipient_id == viewer.person_id,
+                                           mention.c.read.is_(False)).values(read=True))
