@@ -9,35 +9,35 @@ resolves those references once all modules are loaded.
 from __future__ import annotations
 
 from . import (
-    admin,
     base,
-    comment,
-    community,
     enums,
     ids,
-    media,
-    message,
-    misc,
-    moderation,
-    person,
-    post,
-    report,
     site,
+    person,
+    community,
+    post,
+    comment,
+    message,
+    report,
+    moderation,
+    admin,
+    media,
+    misc,
 )
-from .admin import *  # noqa: F401,F403
 from .base import *  # noqa: F401,F403
-from .comment import *  # noqa: F401,F403
-from .community import *  # noqa: F401,F403
 from .enums import *  # noqa: F401,F403
 from .ids import *  # noqa: F401,F403
-from .media import *  # noqa: F401,F403
-from .message import *  # noqa: F401,F403
-from .misc import *  # noqa: F401,F403
-from .moderation import *  # noqa: F401,F403
-from .person import *  # noqa: F401,F403
-from .post import *  # noqa: F401,F403
-from .report import *  # noqa: F401,F403
 from .site import *  # noqa: F401,F403
+from .person import *  # noqa: F401,F403
+from .community import *  # noqa: F401,F403
+from .post import *  # noqa: F401,F403
+from .comment import *  # noqa: F401,F403
+from .message import *  # noqa: F401,F403
+from .report import *  # noqa: F401,F403
+from .moderation import *  # noqa: F401,F403
+from .admin import *  # noqa: F401,F403
+from .media import *  # noqa: F401,F403
+from .misc import *  # noqa: F401,F403
 
 _MODULES = (
     base,

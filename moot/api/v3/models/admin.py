@@ -6,14 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .base import ApiModel, Int32, Int64, Str
-from .ids import (
-    CommentId,
-    CommunityId,
-    LocalUserId,
-    PersonId,
-    PostId,
-    RegistrationApplicationId,
-)
+from .ids import CommentId, CommunityId, LocalUserId, PersonId, PostId, RegistrationApplicationId
 
 if TYPE_CHECKING:
     from .community import Community

@@ -11,11 +11,7 @@ from .ids import CommunityId, InstanceId, LanguageId, LocalUserId, PersonId
 
 if TYPE_CHECKING:
     from .comment import CommentView
-    from .community import (
-        CommunityBlockView,
-        CommunityFollowerView,
-        CommunityModeratorView,
-    )
+    from .community import CommunityBlockView, CommunityFollowerView, CommunityModeratorView
     from .post import PostView
     from .site import InstanceBlockView, Site
 
