@@ -82,10 +82,11 @@ def do_ban_person(ctx: Context, admin: Viewer, person_id: int, ban: bool, *,
 
 
 def remove_person_data(conn: Connection, person_id: int) -> None:
-    """Lemmy's remove_user_data: their pictures go, their posts and comments are removed, and
-    so are the communities whose first moderator they are. Counts follow, as on any removal."""
+    """Lemmy's remove_user_data: their pictures and bio go, their posts and comments are
+    removed, and so are the communities whose first moderator they are. Counts follow, as on
+    any removal."""
     conn.execute(update(t.person).where(t.person.c.id == person_id)
-                 .values(avatar=None, banner=None))
+                 .values(avatar=None, banner=None, bio=None))
     # Comments first: a removed post takes its remaining comments out of the community's count.
     c = t.comment.c
     comments = conn.execute(select(c.id, c.deleted, c.published, c.post_id).where(

@@ -2,7 +2,8 @@
 
 Permissions follow Lemmy 0.19: a moderator of the community or an admin may act
 (check_community_mod_action, refused as not_a_mod_or_admin); featuring on the front page is
-for admins only. Removal changes the same counts a delete does, so that listings stay exact.
+for admins only. Removal changes the same counts a delete does, so that listings stay exact,
+and settles the thing's reports (Lemmy 0.19.9 does so on a restore too).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from moot.actions.communities import (
     remove_follower,
 )
 from moot.actions.posts import _adjust_counts, insert_ignore, load_post
+from moot.actions.reports import resolve_all_for
 from moot.context import Context
 from moot.db import tables as t
 from moot.db.types import utcnow
@@ -72,6 +74,7 @@ def do_remove_post(ctx: Context, viewer: Viewer, post_id: int, removed: bool,
     with ctx.db.write() as conn:
         post = _mod_of_post(conn, viewer, post_id)
         set_post_removed(conn, post, removed)
+        resolve_all_for(conn, viewer, t.post_report, "post_id", post_id)
         _record(conn, t.mod_remove_post, viewer, post_id=post_id, reason=reason, removed=removed)
 
 
@@ -105,6 +108,7 @@ def do_remove_comment(ctx: Context, viewer: Viewer, comment_id: int, removed: bo
         comment = load_comment(conn, comment_id)
         check_community_mod_action(conn, viewer, load_community(conn, comment.community_id))
         set_comment_removed(conn, comment, removed)
+        resolve_all_for(conn, viewer, t.comment_report, "comment_id", comment_id)
         _record(conn, t.mod_remove_comment, viewer, comment_id=comment_id, reason=reason,
                 removed=removed)
 

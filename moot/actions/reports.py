@@ -1,4 +1,5 @@
-"""Reports of posts and comments: filing one, and a moderator resolving or reopening it.
+"""Reports of posts, comments and private messages: filing one, and resolving or reopening it
+(a moderator for posts and comments, an admin for private messages).
 
 The only code that writes report rows.
 """
@@ -7,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Table, select, update
+from sqlalchemy import Connection, Table, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from moot.actions.comments import load_comment
@@ -90,3 +91,47 @@ def do_resolve_report(ctx: Context, viewer: Viewer, table: Table, report_id: int
         check_community_mod_action(conn, viewer, community, allow_deleted=True)
         conn.execute(update(table).where(table.c.id == report_id).values(
             resolved=resolved, resolver_id=viewer.person_id, updated=utcnow()))
+
+
+def resolve_all_for(conn: Connection, viewer: Viewer, table: Table, target: str,
+                    target_id: int) -> None:
+    """Lemmy's resolve_all_for_object: a moderator's removal (or restoration) settles every
+    report of the thing, and names the moderator as their resolver."""
+    conn.execute(update(table).where(table.c[target] == target_id).values(
+        resolved=True, resolver_id=viewer.person_id, updated=utcnow()))
+
+
+# Private messages ---------------------------------------------------------------------------
+
+
+def do_create_message_report(ctx: Context, viewer: Viewer, message_id: int, reason: str) -> int:
+    """Only the recipient may report a message, once (Lemmy 0.19: couldnt_create_report)."""
+    reason = check_report_reason(ctx, reason)
+    table = t.private_message_report
+    with ctx.db.write() as conn:
+        message = conn.execute(select(t.private_message).where(
+            t.private_message.c.id == message_id)).first()
+        if message is None:
+            raise MootError("couldnt_find_private_message", status=404)
+        if message.recipient_id != viewer.person_id:
+            raise MootError("couldnt_create_report")
+        earlier = conn.execute(select(table.c.id).where(
+            table.c.private_message_id == message_id,
+            table.c.creator_id == viewer.person_id)).first()
+        if earlier is not None:
+            raise MootError("couldnt_create_report")
+        return int(conn.execute(insert(table).values(
+            creator_id=viewer.person_id, private_message_id=message_id,
+            original_pm_text=message.content, reason=reason, published=utcnow(),
+        ).returning(table.c.id)).scalar_one())
+
+
+def do_resolve_message_report(ctx: Context, admin: Viewer, report_id: int,
+                              resolved: bool) -> None:
+    """Admins only (the route checks)."""
+    table = t.private_message_report
+    with ctx.db.write() as conn:
+        done = conn.execute(update(table).where(table.c.id == report_id).values(
+            resolved=resolved, resolver_id=admin.person_id, updated=utcnow())).rowcount
+        if not done:
+            raise MootError("couldnt_find_private_message_report", status=404)

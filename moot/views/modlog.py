@@ -1,10 +1,13 @@
 """GET /modlog: Lemmy's fifteen lists of moderator actions, newest first.
 
-Moot records eight kinds (post removal, lock and feature; comment removal; community bans and
-moderator changes; site bans and admin changes, which belong to no community and so are listed
-only when no community is asked for, as in Lemmy); the other lists are always empty. When the site hides moderator names,
-only admins and the community's moderators see who acted: for everyone else ``moderator`` is
-left out, ``mod_person_id`` reads 0 and a filter by moderator is ignored, as in Lemmy.
+Every list is filled: post removal, lock and feature; comment removal; community bans, moderator
+changes, transfers, hiding and removal; site bans and admin changes; and the four purges. As in
+Lemmy, site bans, admin changes, community removals and purges belong to no single community and
+are listed only when no community is asked for; lists whose rows name no person acted on
+(hidden and removed communities, purges) are empty when a person is asked for. When the site hides
+moderator names, only admins and the community's moderators see who acted: for everyone else
+``moderator`` (or ``admin``) is left out, the actor's id reads 0 and a filter by moderator is
+ignored, as in Lemmy.
 """
 
 from __future__ import annotations
@@ -56,6 +59,10 @@ class Kind:
     fields: tuple[str, ...]
     other_name: str  # the view's name for the person acted on (joined as ``o_``)
     target: Callable[[Table], tuple[FromClause, ColumnElement[Any], ColumnElement[Any]]]
+    actor: str = "mod_person_id"  # the column naming who acted
+    actor_name: str = "moderator"  # and the view's name for them
+    site_wide: bool = False  # listed only when no community is asked for
+    names_nobody: bool = False  # listed only when no person acted on is asked for
 
 
 def _via_post(table: Table) -> tuple[FromClause, ColumnElement[Any], ColumnElement[Any]]:
@@ -80,6 +87,23 @@ def _site_wide(table: Table) -> tuple[FromClause, ColumnElement[Any], ColumnElem
     return table, table.c.other_person_id, None  # type: ignore[return-value]
 
 
+def _community_only(table: Table) -> tuple[FromClause, ColumnElement[Any], ColumnElement[Any]]:
+    source = table.join(t.community, t.community.c.id == table.c.community_id)
+    return source, None, None  # type: ignore[return-value]
+
+
+def _post_only(table: Table) -> tuple[FromClause, ColumnElement[Any], ColumnElement[Any]]:
+    source = table.join(t.post, t.post.c.id == table.c.post_id)
+    return source, None, t.post.c.id  # type: ignore[return-value]
+
+
+def _nothing(table: Table) -> tuple[FromClause, ColumnElement[Any], ColumnElement[Any]]:
+    return table, None, None  # type: ignore[return-value]
+
+
+_PURGE = ("id", "admin_person_id", "reason", "when_")
+
+
 KINDS = (
     Kind("removed_posts", "ModRemovePost", t.mod_remove_post, "mod_remove_post",
          ("id", "mod_person_id", "post_id", "reason", "removed", "when_"), "", _via_post),
@@ -98,21 +122,45 @@ KINDS = (
     Kind("added_to_community", "ModAddCommunity", t.mod_add_community, "mod_add_community",
          ("id", "mod_person_id", "other_person_id", "community_id", "removed", "when_"),
          "modded_person", _via_community),
+    Kind("transferred_to_community", "ModTransferCommunity", t.mod_transfer_community,
+         "mod_transfer_community",
+         ("id", "mod_person_id", "other_person_id", "community_id", "when_"), "modded_person",
+         _via_community),
+    Kind("hidden_communities", "ModHideCommunity", t.mod_hide_community, "mod_hide_community",
+         ("id", "community_id", "mod_person_id", "when_", "reason", "hidden"), "",
+         _community_only, actor_name="admin", names_nobody=True),
+    Kind("removed_communities", "ModRemoveCommunity", t.mod_remove_community,
+         "mod_remove_community",
+         ("id", "mod_person_id", "community_id", "reason", "removed", "when_"), "",
+         _community_only, site_wide=True, names_nobody=True),
     Kind("banned", "ModBan", t.mod_ban, "mod_ban",
          ("id", "mod_person_id", "other_person_id", "reason", "banned", "expires", "when_"),
-         "banned_person", _site_wide),
+         "banned_person", _site_wide, site_wide=True),
     Kind("added", "ModAdd", t.mod_add, "mod_add",
          ("id", "mod_person_id", "other_person_id", "removed", "when_"), "modded_person",
-         _site_wide),
+         _site_wide, site_wide=True),
+    Kind("admin_purged_persons", "AdminPurgePerson", t.admin_purge_person,
+         "admin_purge_person", _PURGE, "", _nothing, actor="admin_person_id",
+         actor_name="admin", site_wide=True, names_nobody=True),
+    Kind("admin_purged_communities", "AdminPurgeCommunity", t.admin_purge_community,
+         "admin_purge_community", _PURGE, "", _nothing, actor="admin_person_id",
+         actor_name="admin", site_wide=True, names_nobody=True),
+    Kind("admin_purged_posts", "AdminPurgePost", t.admin_purge_post, "admin_purge_post",
+         (*_PURGE, "community_id"), "", _community_only, actor="admin_person_id",
+         actor_name="admin", site_wide=True, names_nobody=True),
+    Kind("admin_purged_comments", "AdminPurgeComment", t.admin_purge_comment,
+         "admin_purge_comment", (*_PURGE, "post_id"), "", _post_only, actor="admin_person_id",
+         actor_name="admin", site_wide=True, names_nobody=True),
 )
 
 
 def _list_kind(conn: Connection, kind: Kind, q: ModlogQuery, hide_names: bool) -> list[Any]:
     table = kind.table
     source, other_id, post_id = kind.target(table)
-    source = source.join(moderator, moderator.c.id == table.c.mod_person_id)
+    actor = table.c[kind.actor]
+    source = source.join(moderator, moderator.c.id == actor)
     columns = [*cols(table, "a_", kind.fields), *cols(moderator, "u_", PERSON)]
-    if kind.target is not _site_wide:
+    if kind.target not in (_site_wide, _nothing, _post_only):
         columns += cols(t.community, "c_", COMMUNITY)
     if kind.other_name:
         source = source.join(other, other.c.id == other_id)
@@ -125,8 +173,8 @@ def _list_kind(conn: Connection, kind: Kind, q: ModlogQuery, hide_names: bool) -
     if q.community_id is not None:
         query = query.where(t.community.c.id == q.community_id)
     if q.mod_person_id is not None and not hide_names:
-        query = query.where(table.c.mod_person_id == q.mod_person_id)
-    if q.other_person_id is not None:
+        query = query.where(actor == q.mod_person_id)
+    if q.other_person_id is not None and other_id is not None:
         query = query.where(other_id == q.other_person_id)
     if q.post_id is not None and post_id is not None:
         query = query.where(post_id == q.post_id)
@@ -143,9 +191,9 @@ def _shape(row: Any, kind: Kind, hide_names: bool) -> dict[str, Any]:
     if "c_id" in row:
         view["community"] = pick(row, "c_", COMMUNITY)
     if hide_names:
-        action["mod_person_id"] = 0
+        action[kind.actor] = 0
     else:
-        view["moderator"] = pick(row, "u_", PERSON)
+        view[kind.actor_name] = pick(row, "u_", PERSON)
     if kind.other_name:
         view[kind.other_name] = pick(row, "o_", PERSON)
     if "p_id" in row:
@@ -169,7 +217,8 @@ def get_modlog(ctx: Context, viewer: Viewer | None, q: ModlogQuery) -> dict[str,
     with ctx.db.read() as conn:
         hide_names = _names_hidden(ctx, conn, viewer, q.community_id)
         for kind in KINDS:
-            if kind.target is _site_wide and q.community_id is not None:
+            if (kind.site_wide and q.community_id is not None) or \
+                    (kind.names_nobody and q.other_person_id is not None):
                 continue
             if q.type_ in (None, "All", kind.action):
                 result[kind.key] = _list_kind(conn, kind, q, hide_names)

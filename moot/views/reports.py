@@ -1,5 +1,5 @@
-"""PostReportView and CommentReportView: the reported thing's view (as the asking moderator sees
-it) joined with the report, its reporter and its resolver, in one query."""
+"""PostReportView, CommentReportView and PrivateMessageReportView: the reported thing's view (as
+the asking moderator sees it) joined with the report, its reporter and its resolver, in one query."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from moot.context import Context
 from moot.db import tables as t
 from moot.errors import MootError
 from moot.views.comments import comment_view_from, comment_view_query
+from moot.views.messages import PRIVATE_MESSAGE
 from moot.views.paging import limit_and_offset
 from moot.views.people import Viewer
 from moot.views.posts import post_view_from, post_view_query
@@ -21,11 +22,14 @@ from moot.views.shape import PERSON, cols, pick
 
 POST_REPORT = ("id", "creator_id", "post_id", "original_post_name", "original_post_url",
                "original_post_body", "reason", "resolved", "resolver_id", "published", "updated")
+PM_REPORT = ("id", "creator_id", "private_message_id", "original_pm_text", "reason", "resolved",
+             "resolver_id", "published", "updated")
 COMMENT_REPORT = ("id", "creator_id", "comment_id", "original_comment_text", "reason",
                   "resolved", "resolver_id", "published", "updated")
 
 reporter = t.person.alias("reporter")
 resolver = t.person.alias("resolver")
+pm_creator = t.person.alias("pm_author")
 
 
 @dataclass(frozen=True)
@@ -176,14 +180,62 @@ def _unresolved_count(conn: Connection, viewer: Viewer, table: Table,
 
 def report_count(ctx: Context, viewer: Viewer, community_id: int | None) -> dict[str, Any]:
     """GetReportCountResponse: open reports the viewer can act on. Private-message reports are
-    an admin's and only counted site-wide; Moot has none yet, so they are 0."""
+    an admin's and only counted site-wide."""
     with ctx.db.read() as conn:
         out: dict[str, Any] = {
             "comment_reports": _unresolved_count(conn, viewer, t.comment_report, community_id),
             "post_reports": _unresolved_count(conn, viewer, t.post_report, community_id),
         }
+        if community_id is None and viewer.admin:
+            pm = t.private_message_report
+            out["private_message_reports"] = int(conn.execute(
+                select(func.count()).select_from(pm).where(pm.c.resolved.is_(False))).scalar_one())
     if community_id is not None:
         out["community_id"] = community_id
-    elif viewer.admin:
-        out["private_message_reports"] = 0
     return out
+
+
+# Private messages (admins only; the routes check) ------------------------------------------
+
+
+def _pm_report_query() -> Select[Any]:
+    pm, report = t.private_message, t.private_message_report
+    return (select(*cols(report, "rp_", PM_REPORT), *cols(pm, "pm_", PRIVATE_MESSAGE),
+                   *cols(pm_creator, "pc_", PERSON), *cols(reporter, "rr_", PERSON),
+                   *cols(resolver, "rv_", PERSON))
+            .join(pm, pm.c.id == report.c.private_message_id)
+            .join(pm_creator, pm_creator.c.id == pm.c.creator_id)
+            .join(reporter, reporter.c.id == report.c.creator_id)
+            .outerjoin(resolver, resolver.c.id == report.c.resolver_id))
+
+
+def _pm_report_view(row: Any) -> dict[str, Any]:
+    view = {"private_message": pick(row, "pm_", PRIVATE_MESSAGE),
+            "private_message_creator": pick(row, "pc_", PERSON)}
+    view.update(_report_parts(row, "private_message_report", PM_REPORT))
+    return view
+
+
+def pm_report_response(ctx: Context, report_id: int) -> dict[str, Any]:
+    with ctx.db.read() as conn:
+        row = conn.execute(_pm_report_query().where(t.private_message_report.c.id == report_id)
+                           ).mappings().first()
+    if row is None:
+        raise MootError("couldnt_find_private_message_report", status=404)
+    return {"private_message_report_view": _pm_report_view(row)}
+
+
+def list_pm_reports(ctx: Context, unresolved_only: bool, page: int | None,
+                    limit: int | None) -> list[dict[str, Any]]:
+    """As Lemmy: open reports oldest first (a queue to work through), or all newest first."""
+    report = t.private_message_report
+    size, offset = limit_and_offset(page, limit)
+    query = _pm_report_query()
+    if unresolved_only:
+        query = query.where(report.c.resolved.is_(False)).order_by(report.c.published.asc(),
+                                                                   report.c.id.asc())
+    else:
+        query = query.order_by(report.c.published.desc(), report.c.id.desc())
+    with ctx.db.read() as conn:
+        rows = conn.execute(query.limit(size).offset(offset)).mappings().all()
+    return [_pm_report_view(row) for row in rows]

@@ -225,3 +225,48 @@ def test_moderator_sees_own_view_of_the_post(api: ApiClient) -> None:
     assert view["subscribed"] == "Subscribed"
     assert view["creator_is_moderator"] is True  # about the post's creator, Bob
     assert view["counts"]["post_id"] == post["post"]["id"]
+
+
+def test_removal_resolves_the_reports(api: ApiClient, admin: str) -> None:
+    """As Lemmy 0.19.9's resolve_all_for_object: removing (or restoring) settles every report
+    of the thing, with the moderator as resolver; reports of other things stay open."""
+    alice, bob, post, comment = setup(api)
+    carol = api.make_person()
+    other = api.make_comment(bob.token, post["post"]["id"], "Other words")
+    for person in (alice, carol):
+        report_post(api, person.token, post["post"]["id"])
+        report_comment(api, person.token, comment["comment"]["id"])
+    report_comment(api, carol.token, other["comment"]["id"])
+    assert api.get("/user/report_count", token=alice.token)["post_reports"] == 2
+    api.post("/comment/remove", {"comment_id": comment["comment"]["id"], "removed": True},
+             token=alice.token)
+    reports = api.get("/comment/report/list", token=alice.token)["comment_reports"]
+    state = {(r["comment_report"]["comment_id"], r["comment_report"]["resolved"],
+              r.get("resolver", {}).get("id")) for r in reports}
+    assert state == {(comment["comment"]["id"], True, alice.person_id),
+                     (other["comment"]["id"], False, None)}
+    api.post("/post/remove", {"post_id": post["post"]["id"], "removed": True}, token=admin)
+    reports = api.get("/post/report/list", token=alice.token)["post_reports"]
+    assert [r["post_report"]["resolved"] for r in reports] == [True, True]
+    counts = api.get("/user/report_count", token=alice.token)
+    assert (counts["post_reports"], counts["comment_reports"]) == (0, 1)
+
+
+def test_community_ban_with_remove_data_keeps_reports_open(api: ApiClient) -> None:
+    """Lemmy's remove_user_data_in_community removes, but resolves nothing."""
+    alice, bob, post, comment = setup(api)
+    report_post(api, alice.token, post["post"]["id"])
+    community_id = post["community"]["id"]
+    api.post("/community/ban_user", {"community_id": community_id, "person_id": bob.person_id,
+                                     "ban": True, "remove_data": True}, token=alice.token)
+    assert api.get("/post", id=post["post"]["id"], token=alice.token)["post_view"]["post"][
+        "removed"] is True
+    assert api.get("/comment", id=comment["comment"]["id"], token=alice.token)[
+        "comment_view"]["comment"]["removed"] is True
+    assert api.get("/post/list", community_id=community_id)["posts"] == []
+    counts = api.get("/community", id=community_id)["community_view"]["counts"]
+    assert (counts["posts"], counts["comments"]) == (0, 0)
+    assert api.get("/user/report_count", token=alice.token)["post_reports"] == 1
+    entry = api.get("/modlog", token=alice.token, community_id=community_id)[
+        "banned_from_community"][0]
+    assert entry["banned_person"]["id"] == bob.person_id

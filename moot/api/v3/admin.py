@@ -1,4 +1,4 @@
-"""Admin routes: site bans, the admin list, and registration applications."""
+"""Admin routes: site bans, the admin list, registration applications, and purges."""
 
 from __future__ import annotations
 
@@ -7,8 +7,14 @@ from typing import Annotated, Any
 from fastapi import Query
 
 from moot.actions.admin import do_add_admin, do_ban_person, do_decide_application
+from moot.actions.purge import (
+    do_purge_comment,
+    do_purge_community,
+    do_purge_person,
+    do_purge_post,
+)
 from moot.api.v3 import models as m
-from moot.api.v3.deps import Admin, Api, Ctx
+from moot.api.v3.deps import Admin, Api, Ctx, success
 from moot.views.admin import (
     banned_people,
     count_unread_applications,
@@ -74,3 +80,27 @@ def read_application(ctx: Ctx, admin: Admin,
                      q: Annotated[m.GetRegistrationApplication, Query()]) -> dict[str, Any]:
     with ctx.db.read() as conn:
         return {"registration_application": get_application_of(conn, q.person_id)}
+
+
+@api.post("/admin/purge/person", m.SuccessResponse)
+def purge_person(ctx: Ctx, admin: Admin, form: m.PurgePerson) -> dict[str, Any]:
+    do_purge_person(ctx, admin, form.person_id, form.reason)
+    return success()
+
+
+@api.post("/admin/purge/community", m.SuccessResponse)
+def purge_community(ctx: Ctx, admin: Admin, form: m.PurgeCommunity) -> dict[str, Any]:
+    do_purge_community(ctx, admin, form.community_id, form.reason)
+    return success()
+
+
+@api.post("/admin/purge/post", m.SuccessResponse)
+def purge_post(ctx: Ctx, admin: Admin, form: m.PurgePost) -> dict[str, Any]:
+    do_purge_post(ctx, admin, form.post_id, form.reason)
+    return success()
+
+
+@api.post("/admin/purge/comment", m.SuccessResponse)
+def purge_comment(ctx: Ctx, admin: Admin, form: m.PurgeComment) -> dict[str, Any]:
+    do_purge_comment(ctx, admin, form.comment_id, form.reason)
+    return success()

@@ -9,6 +9,7 @@ from typing import Annotated, Any, TypeVar
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
 
+from moot.actions.communities import check_user_valid
 from moot.api.json import JSONResponse, check_shape
 from moot.context import Context
 from moot.errors import IncorrectLogin, MootError
@@ -56,9 +57,15 @@ def reader(request: Request) -> Viewer | None:
 
 
 def require_viewer(request: Request) -> Viewer:
+    """The logged-in user; on any write (every method but GET and HEAD) also one who may act:
+    a site-banned or deleted account is refused there (site_ban, deleted), in one place, so
+    that no write route can forget it. Reads stay open to them, so a banned user can still see
+    their inbox and why they were banned."""
     viewer = current_viewer(request)
     if viewer is None:
         raise IncorrectLogin()
+    if request.method not in ("GET", "HEAD"):
+        check_user_valid(viewer)
     return viewer
 
 

@@ -1,5 +1,5 @@
 """Moderator routes: remove, lock and feature posts; remove and distinguish comments; ban from
-and appoint to a community; and the modlog."""
+and appoint to a community; transfer, hide, remove and delete a community; and the modlog."""
 
 from __future__ import annotations
 
@@ -7,6 +7,12 @@ from typing import Annotated, Any
 
 from fastapi import Query
 
+from moot.actions.community_moderation import (
+    do_delete_community,
+    do_hide_community,
+    do_remove_community,
+    do_transfer_community,
+)
 from moot.actions.moderation import (
     do_add_mod,
     do_ban_from_community,
@@ -17,10 +23,10 @@ from moot.actions.moderation import (
     do_remove_post,
 )
 from moot.api.v3 import models as m
-from moot.api.v3.deps import Api, Ctx, MaybeUser, User
+from moot.api.v3.deps import Admin, Api, Ctx, MaybeUser, User, success
 from moot.context import Context
 from moot.views.comments import comment_response
-from moot.views.communities import moderators
+from moot.views.communities import get_community_view, moderators
 from moot.views.modlog import ModlogQuery, get_modlog
 from moot.views.people import Viewer, get_person_view
 from moot.views.posts import get_post_view
@@ -76,6 +82,41 @@ def add_mod(ctx: Ctx, user: User, form: m.AddModToCommunity) -> dict[str, Any]:
     do_add_mod(ctx, user, form.community_id, form.person_id, form.added)
     with ctx.db.read() as conn:
         return {"moderators": moderators(conn, form.community_id)}
+
+
+# Whole communities -------------------------------------------------------------------------
+
+
+def _community_response(ctx: Context, user: Viewer, community_id: int) -> dict[str, Any]:
+    with ctx.db.read() as conn:
+        return {"community_view": get_community_view(conn, community_id, user),
+                "discussion_languages": []}
+
+
+@api.post("/community/transfer", m.GetCommunityResponse)
+def transfer_community(ctx: Ctx, user: User, form: m.TransferCommunity) -> dict[str, Any]:
+    do_transfer_community(ctx, user, form.community_id, form.person_id)
+    with ctx.db.read() as conn:
+        return {"community_view": get_community_view(conn, form.community_id, user),
+                "moderators": moderators(conn, form.community_id), "discussion_languages": []}
+
+
+@api.put("/community/hide", m.SuccessResponse)
+def hide_community(ctx: Ctx, admin: Admin, form: m.HideCommunity) -> dict[str, Any]:
+    do_hide_community(ctx, admin, form.community_id, form.hidden, form.reason)
+    return success()
+
+
+@api.post("/community/remove", m.CommunityResponse)
+def remove_community(ctx: Ctx, user: User, form: m.RemoveCommunity) -> dict[str, Any]:
+    do_remove_community(ctx, user, form.community_id, form.removed, form.reason)
+    return _community_response(ctx, user, form.community_id)
+
+
+@api.post("/community/delete", m.CommunityResponse)
+def delete_community(ctx: Ctx, user: User, form: m.DeleteCommunity) -> dict[str, Any]:
+    do_delete_community(ctx, user, form.community_id, form.deleted)
+    return _community_response(ctx, user, form.community_id)
 
 
 @api.get("/modlog", m.GetModlogResponse)

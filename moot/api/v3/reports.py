@@ -1,4 +1,5 @@
-"""/post/report, /comment/report and /user/report_count: filing reports and working the queue."""
+"""/post/report, /comment/report, /private_message/report and /user/report_count: filing reports
+and working the queue."""
 
 from __future__ import annotations
 
@@ -8,17 +9,21 @@ from fastapi import Query
 
 from moot.actions.reports import (
     do_create_comment_report,
+    do_create_message_report,
     do_create_post_report,
+    do_resolve_message_report,
     do_resolve_report,
 )
 from moot.api.v3 import models as m
-from moot.api.v3.deps import Api, Ctx, User
+from moot.api.v3.deps import Admin, Api, Ctx, User
 from moot.db import tables as t
 from moot.views.reports import (
     ReportFilter,
     comment_report_response,
     list_comment_reports,
+    list_pm_reports,
     list_post_reports,
+    pm_report_response,
     post_report_response,
     report_count,
 )
@@ -71,3 +76,24 @@ def get_comment_reports(ctx: Ctx, user: User,
 def get_report_count(ctx: Ctx, user: User,
                      q: Annotated[m.GetReportCount, Query()]) -> dict[str, Any]:
     return report_count(ctx, user, q.community_id)
+
+
+@api.post("/private_message/report", m.PrivateMessageReportResponse)
+def create_message_report(ctx: Ctx, user: User,
+                          form: m.CreatePrivateMessageReport) -> dict[str, Any]:
+    report_id = do_create_message_report(ctx, user, form.private_message_id, form.reason)
+    return pm_report_response(ctx, report_id)
+
+
+@api.put("/private_message/report/resolve", m.PrivateMessageReportResponse)
+def resolve_message_report(ctx: Ctx, admin: Admin,
+                           form: m.ResolvePrivateMessageReport) -> dict[str, Any]:
+    do_resolve_message_report(ctx, admin, form.report_id, form.resolved)
+    return pm_report_response(ctx, form.report_id)
+
+
+@api.get("/private_message/report/list", m.ListPrivateMessageReportsResponse)
+def get_message_reports(ctx: Ctx, admin: Admin,
+                        q: Annotated[m.ListPrivateMessageReports, Query()]) -> dict[str, Any]:
+    return {"private_message_reports": list_pm_reports(ctx, bool(q.unresolved_only), q.page,
+                                                       q.limit)}

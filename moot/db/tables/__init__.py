@@ -1,6 +1,13 @@
 """All tables, one module per noun, sharing one MetaData."""
 
-from moot.db.tables.admin_log import mod_add, mod_ban
+from moot.db.tables.admin_log import (
+    admin_purge_comment,
+    admin_purge_community,
+    admin_purge_person,
+    admin_purge_post,
+    mod_add,
+    mod_ban,
+)
 from moot.db.tables.base import metadata
 from moot.db.tables.comment import comment, comment_like, comment_reply, comment_saved
 from moot.db.tables.community import (
@@ -15,9 +22,12 @@ from moot.db.tables.modlog import (
     mod_add_community,
     mod_ban_from_community,
     mod_feature_post,
+    mod_hide_community,
     mod_lock_post,
     mod_remove_comment,
+    mod_remove_community,
     mod_remove_post,
+    mod_transfer_community,
 )
 from moot.db.tables.person import (
     instance,
@@ -36,7 +46,7 @@ from moot.db.tables.post import (
     post_read,
     post_saved,
 )
-from moot.db.tables.report import comment_report, post_report
+from moot.db.tables.report import comment_report, post_report, private_message_report
 from moot.db.tables.site import (
     language,
     local_site,
@@ -46,10 +56,14 @@ from moot.db.tables.site import (
 )
 
 __all__ = [
+    "admin_purge_comment",
+    "admin_purge_community",
+    "admin_purge_person",
+    "admin_purge_post",
     "comment",
     "comment_like",
-    "comment_report",
     "comment_reply",
+    "comment_report",
     "comment_saved",
     "community",
     "community_block",
@@ -65,13 +79,16 @@ __all__ = [
     "login_token",
     "metadata",
     "mod_add",
-    "mod_ban",
     "mod_add_community",
+    "mod_ban",
     "mod_ban_from_community",
     "mod_feature_post",
+    "mod_hide_community",
     "mod_lock_post",
     "mod_remove_comment",
+    "mod_remove_community",
     "mod_remove_post",
+    "mod_transfer_community",
     "person",
     "person_block",
     "person_mention",
@@ -79,10 +96,11 @@ __all__ = [
     "post",
     "post_hide",
     "post_like",
-    "post_report",
     "post_read",
+    "post_report",
     "post_saved",
     "private_message",
+    "private_message_report",
     "registration_application",
     "secret",
     "site",

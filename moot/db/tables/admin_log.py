@@ -1,4 +1,4 @@
-"""Modlog rows of site administration: site bans (mod_ban) and admin changes (mod_add).
+"""Modlog rows of site administration: site bans (mod_ban), admin changes (mod_add) and purges.
 
 Named and shaped as Lemmy's tables so GET /modlog can join them in beside the others.
 """
@@ -27,3 +27,21 @@ mod_add = Table(
     flag("removed"),
     Column("when_", UtcDateTime, nullable=False, default=utcnow),
 )
+
+
+def _purge(name: str, *refs: Column) -> Table:  # type: ignore[type-arg]
+    """A purge leaves only this row behind: who purged, why, and where the thing lived."""
+    return Table(
+        name, metadata,
+        id_column(),
+        ref("admin_person_id", "person.id", index=True),
+        *refs,
+        Column("reason", Text),
+        Column("when_", UtcDateTime, nullable=False, default=utcnow),
+    )
+
+
+admin_purge_person = _purge("admin_purge_person")
+admin_purge_community = _purge("admin_purge_community")
+admin_purge_post = _purge("admin_purge_post", ref("community_id", "community.id", index=True))
+admin_purge_comment = _purge("admin_purge_comment", ref("post_id", "post.id", index=True))

@@ -50,7 +50,26 @@ mod_add_community = Table(
     ref("community_id", "community.id", index=True), flag("removed"), _when(),
 )
 
+mod_remove_community = Table(
+    "mod_remove_community", metadata,
+    id_column(), _mod(), ref("community_id", "community.id", index=True),
+    Column("reason", Text), flag("removed", True), _when(),
+)
+
+mod_hide_community = Table(
+    "mod_hide_community", metadata,
+    id_column(), ref("community_id", "community.id", index=True), _mod(), _when(),
+    Column("reason", Text), flag("hidden"),
+)
+
+mod_transfer_community = Table(
+    "mod_transfer_community", metadata,
+    id_column(), _mod(), ref("other_person_id", "person.id", index=True),
+    ref("community_id", "community.id", index=True), _when(),
+)
+
 # The modlog is read newest first.
 for _table in (mod_remove_post, mod_lock_post, mod_feature_post, mod_remove_comment,
-               mod_ban_from_community, mod_add_community):
+               mod_ban_from_community, mod_add_community, mod_remove_community,
+               mod_hide_community, mod_transfer_community):
     Index(f"ix_{_table.name}_when", _table.c.when_)

@@ -1,4 +1,5 @@
-"""Reports of posts and comments to their community's moderators (and the admins)."""
+"""Reports of posts and comments to their community's moderators (and the admins), and of
+private messages to the admins."""
 
 from sqlalchemy import Column, Index, String, Table, Text, UniqueConstraint
 
@@ -38,3 +39,19 @@ comment_report = Table(
 )
 Index("ix_comment_report_resolved_published", comment_report.c.resolved,
       comment_report.c.published)
+
+private_message_report = Table(
+    "private_message_report", metadata,
+    id_column(),
+    ref("creator_id", "person.id"),
+    ref("private_message_id", "private_message.id"),
+    Column("original_pm_text", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    flag("resolved"),
+    ref("resolver_id", "person.id", nullable=True),
+    published(),
+    updated(),
+    UniqueConstraint("private_message_id", "creator_id"),
+)
+Index("ix_private_message_report_resolved_published", private_message_report.c.resolved,
+      private_message_report.c.published)

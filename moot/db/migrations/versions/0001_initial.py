@@ -2,14 +2,14 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-26 17:41:14.938159
+Create Date: 2026-11-26 18:55:35.049282
 """
-import sqlalchemy as sa
 from alembic import op
-
+import sqlalchemy as sa
 import moot.db.types
 from moot import ranking
 from moot.db import search_sql
+
 
 revision = '0001_initial'
 down_revision = None
@@ -137,6 +137,42 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_site')),
     sa.UniqueConstraint('actor_id', name=op.f('uq_site_actor_id'))
     )
+    op.create_table('admin_purge_community',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('admin_person_id', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=True),
+    sa.Column('when_', moot.db.types.UtcDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['admin_person_id'], ['person.id'], name=op.f('fk_admin_purge_community_admin_person_id_person'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_admin_purge_community'))
+    )
+    with op.batch_alter_table('admin_purge_community', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_admin_purge_community_admin_person_id'), ['admin_person_id'], unique=False)
+
+    op.create_table('admin_purge_person',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('admin_person_id', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=True),
+    sa.Column('when_', moot.db.types.UtcDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['admin_person_id'], ['person.id'], name=op.f('fk_admin_purge_person_admin_person_id_person'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_admin_purge_person'))
+    )
+    with op.batch_alter_table('admin_purge_person', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_admin_purge_person_admin_person_id'), ['admin_person_id'], unique=False)
+
+    op.create_table('admin_purge_post',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('admin_person_id', sa.Integer(), nullable=False),
+    sa.Column('community_id', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=True),
+    sa.Column('when_', moot.db.types.UtcDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['admin_person_id'], ['person.id'], name=op.f('fk_admin_purge_post_admin_person_id_person'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['community_id'], ['community.id'], name=op.f('fk_admin_purge_post_community_id_community'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_admin_purge_post'))
+    )
+    with op.batch_alter_table('admin_purge_post', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_admin_purge_post_admin_person_id'), ['admin_person_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_admin_purge_post_community_id'), ['community_id'], unique=False)
+
     op.create_table('community_block',
     sa.Column('person_id', sa.Integer(), nullable=False),
     sa.Column('community_id', sa.Integer(), nullable=False),
@@ -322,6 +358,55 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_mod_ban_from_community_other_person_id'), ['other_person_id'], unique=False)
         batch_op.create_index('ix_mod_ban_from_community_when', ['when_'], unique=False)
 
+    op.create_table('mod_hide_community',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('community_id', sa.Integer(), nullable=False),
+    sa.Column('mod_person_id', sa.Integer(), nullable=False),
+    sa.Column('when_', moot.db.types.UtcDateTime(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=True),
+    sa.Column('hidden', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.ForeignKeyConstraint(['community_id'], ['community.id'], name=op.f('fk_mod_hide_community_community_id_community'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['mod_person_id'], ['person.id'], name=op.f('fk_mod_hide_community_mod_person_id_person'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_mod_hide_community'))
+    )
+    with op.batch_alter_table('mod_hide_community', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mod_hide_community_community_id'), ['community_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_mod_hide_community_mod_person_id'), ['mod_person_id'], unique=False)
+        batch_op.create_index('ix_mod_hide_community_when', ['when_'], unique=False)
+
+    op.create_table('mod_remove_community',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('mod_person_id', sa.Integer(), nullable=False),
+    sa.Column('community_id', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=True),
+    sa.Column('removed', sa.Boolean(), server_default=sa.text('(true)'), nullable=False),
+    sa.Column('when_', moot.db.types.UtcDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['community_id'], ['community.id'], name=op.f('fk_mod_remove_community_community_id_community'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['mod_person_id'], ['person.id'], name=op.f('fk_mod_remove_community_mod_person_id_person'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_mod_remove_community'))
+    )
+    with op.batch_alter_table('mod_remove_community', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mod_remove_community_community_id'), ['community_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_mod_remove_community_mod_person_id'), ['mod_person_id'], unique=False)
+        batch_op.create_index('ix_mod_remove_community_when', ['when_'], unique=False)
+
+    op.create_table('mod_transfer_community',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('mod_person_id', sa.Integer(), nullable=False),
+    sa.Column('other_person_id', sa.Integer(), nullable=False),
+    sa.Column('community_id', sa.Integer(), nullable=False),
+    sa.Column('when_', moot.db.types.UtcDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['community_id'], ['community.id'], name=op.f('fk_mod_transfer_community_community_id_community'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['mod_person_id'], ['person.id'], name=op.f('fk_mod_transfer_community_mod_person_id_person'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['other_person_id'], ['person.id'], name=op.f('fk_mod_transfer_community_other_person_id_person'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_mod_transfer_community'))
+    )
+    with op.batch_alter_table('mod_transfer_community', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mod_transfer_community_community_id'), ['community_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_mod_transfer_community_mod_person_id'), ['mod_person_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_mod_transfer_community_other_person_id'), ['other_person_id'], unique=False)
+        batch_op.create_index('ix_mod_transfer_community_when', ['when_'], unique=False)
+
     op.create_table('person_block',
     sa.Column('person_id', sa.Integer(), nullable=False),
     sa.Column('target_id', sa.Integer(), nullable=False),
@@ -399,6 +484,20 @@ def upgrade() -> None:
     with op.batch_alter_table('private_message', schema=None) as batch_op:
         batch_op.create_index('ix_private_message_creator', ['creator_id', 'published'], unique=False)
         batch_op.create_index('ix_private_message_recipient', ['recipient_id', 'read'], unique=False)
+
+    op.create_table('admin_purge_comment',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('admin_person_id', sa.Integer(), nullable=False),
+    sa.Column('post_id', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=True),
+    sa.Column('when_', moot.db.types.UtcDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['admin_person_id'], ['person.id'], name=op.f('fk_admin_purge_comment_admin_person_id_person'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['post_id'], ['post.id'], name=op.f('fk_admin_purge_comment_post_id_post'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_admin_purge_comment'))
+    )
+    with op.batch_alter_table('admin_purge_comment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_admin_purge_comment_admin_person_id'), ['admin_person_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_admin_purge_comment_post_id'), ['post_id'], unique=False)
 
     op.create_table('comment',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
@@ -585,6 +684,25 @@ def upgrade() -> None:
     with op.batch_alter_table('post_saved', schema=None) as batch_op:
         batch_op.create_index('ix_post_saved_person', ['person_id', 'published'], unique=False)
 
+    op.create_table('private_message_report',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('creator_id', sa.Integer(), nullable=False),
+    sa.Column('private_message_id', sa.Integer(), nullable=False),
+    sa.Column('original_pm_text', sa.Text(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('resolved', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('resolver_id', sa.Integer(), nullable=True),
+    sa.Column('published', moot.db.types.UtcDateTime(), nullable=False),
+    sa.Column('updated', moot.db.types.UtcDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['creator_id'], ['person.id'], name=op.f('fk_private_message_report_creator_id_person'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['private_message_id'], ['private_message.id'], name=op.f('fk_private_message_report_private_message_id_private_message'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['resolver_id'], ['person.id'], name=op.f('fk_private_message_report_resolver_id_person'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_private_message_report')),
+    sa.UniqueConstraint('private_message_id', 'creator_id', name=op.f('uq_private_message_report_private_message_id'))
+    )
+    with op.batch_alter_table('private_message_report', schema=None) as batch_op:
+        batch_op.create_index('ix_private_message_report_resolved_published', ['resolved', 'published'], unique=False)
+
     op.create_table('registration_application',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('local_user_id', sa.Integer(), nullable=False),
@@ -714,6 +832,10 @@ def downgrade() -> None:
 
     op.drop_table('comment_like')
     op.drop_table('registration_application')
+    with op.batch_alter_table('private_message_report', schema=None) as batch_op:
+        batch_op.drop_index('ix_private_message_report_resolved_published')
+
+    op.drop_table('private_message_report')
     with op.batch_alter_table('post_saved', schema=None) as batch_op:
         batch_op.drop_index('ix_post_saved_person')
 
@@ -764,6 +886,11 @@ def downgrade() -> None:
         batch_op.drop_index('ix_comment_creator_published')
 
     op.drop_table('comment')
+    with op.batch_alter_table('admin_purge_comment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_admin_purge_comment_post_id'))
+        batch_op.drop_index(batch_op.f('ix_admin_purge_comment_admin_person_id'))
+
+    op.drop_table('admin_purge_comment')
     with op.batch_alter_table('private_message', schema=None) as batch_op:
         batch_op.drop_index('ix_private_message_recipient')
         batch_op.drop_index('ix_private_message_creator')
@@ -785,6 +912,25 @@ def downgrade() -> None:
 
     op.drop_table('post')
     op.drop_table('person_block')
+    with op.batch_alter_table('mod_transfer_community', schema=None) as batch_op:
+        batch_op.drop_index('ix_mod_transfer_community_when')
+        batch_op.drop_index(batch_op.f('ix_mod_transfer_community_other_person_id'))
+        batch_op.drop_index(batch_op.f('ix_mod_transfer_community_mod_person_id'))
+        batch_op.drop_index(batch_op.f('ix_mod_transfer_community_community_id'))
+
+    op.drop_table('mod_transfer_community')
+    with op.batch_alter_table('mod_remove_community', schema=None) as batch_op:
+        batch_op.drop_index('ix_mod_remove_community_when')
+        batch_op.drop_index(batch_op.f('ix_mod_remove_community_mod_person_id'))
+        batch_op.drop_index(batch_op.f('ix_mod_remove_community_community_id'))
+
+    op.drop_table('mod_remove_community')
+    with op.batch_alter_table('mod_hide_community', schema=None) as batch_op:
+        batch_op.drop_index('ix_mod_hide_community_when')
+        batch_op.drop_index(batch_op.f('ix_mod_hide_community_mod_person_id'))
+        batch_op.drop_index(batch_op.f('ix_mod_hide_community_community_id'))
+
+    op.drop_table('mod_hide_community')
     with op.batch_alter_table('mod_ban_from_community', schema=None) as batch_op:
         batch_op.drop_index('ix_mod_ban_from_community_when')
         batch_op.drop_index(batch_op.f('ix_mod_ban_from_community_other_person_id'))
@@ -822,6 +968,19 @@ def downgrade() -> None:
 
     op.drop_table('community_follower')
     op.drop_table('community_block')
+    with op.batch_alter_table('admin_purge_post', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_admin_purge_post_community_id'))
+        batch_op.drop_index(batch_op.f('ix_admin_purge_post_admin_person_id'))
+
+    op.drop_table('admin_purge_post')
+    with op.batch_alter_table('admin_purge_person', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_admin_purge_person_admin_person_id'))
+
+    op.drop_table('admin_purge_person')
+    with op.batch_alter_table('admin_purge_community', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_admin_purge_community_admin_person_id'))
+
+    op.drop_table('admin_purge_community')
     op.drop_table('site')
     with op.batch_alter_table('person', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_person_instance_id'))
