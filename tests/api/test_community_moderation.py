@@ -166,3 +166,44 @@ def test_delete_community_is_for_the_top_moderator(api: ApiClient, admin: str) -
     assert view["community"]["deleted"] is False
     assert post["id"] in _listed_post_ids(api, type_="All")
     api.make_post(member.token, community["id"])
+
+
+def test_modlog_lists_of_whole_communities_and_purges(api: ApiClient, admin: str) -> None:
+    """Which lists a filter leaves out, as Lemmy 0.19.9's get_mod_log; and hidden names."""
+    owner, mod = api.make_person(), api.make_person()
+    community = _community(api, owner)
+    api.post("/community/mod", {"community_id": community["id"], "person_id": mod.person_id,
+                                "added": True}, token=owner.token)
+    api.post("/community/transfer", {"community_id": community["id"],
+                                     "person_id": mod.person_id}, token=owner.token)
+    api.put("/community/hide", {"community_id": community["id"], "hidden": True}, token=admin)
+    api.post("/community/remove", {"community_id": community["id"], "removed": True},
+             token=admin)
+    doomed = api.make_community(owner.token)["community"]
+    api.post("/admin/purge/community", {"community_id": doomed["id"], "reason": "gone"},
+             token=admin)
+    everything = api.get("/modlog", token=admin)
+    for key in ("transferred_to_community", "hidden_communities", "removed_communities",
+                "admin_purged_communities"):
+        assert len(everything[key]) == 1, key
+    # A community filter keeps transfers and hides; removals and purges are site-wide.
+    one = api.get("/modlog", token=admin, community_id=community["id"])
+    assert (len(one["transferred_to_community"]), len(one["hidden_communities"])) == (1, 1)
+    assert one["removed_communities"] == [] and one["admin_purged_communities"] == []
+    # Asking for a person acted on leaves out the lists that name nobody.
+    about = api.get("/modlog", token=admin, other_person_id=mod.person_id)
+    assert len(about["transferred_to_community"]) == 1
+    assert about["hidden_communities"] == [] and about["removed_communities"] == []
+    assert about["admin_purged_communities"] == []
+    # type_ picks one list.
+    only = api.get("/modlog", token=admin, type_="AdminPurgeCommunity")
+    assert len(only["admin_purged_communities"]) == 1 and only["hidden_communities"] == []
+    # With names hidden (the default), others see neither the admin nor their id.
+    anonymous = api.get("/modlog")
+    purge = anonymous["admin_purged_communities"][0]
+    assert "admin" not in purge and purge["admin_purge_community"]["admin_person_id"] == 0
+    hide = anonymous["hidden_communities"][0]
+    assert "admin" not in hide and hide["mod_hide_community"]["mod_person_id"] == 0
+    api.put("/site", {"hide_modlog_mod_names": False}, token=admin)
+    shown = api.get("/modlog")["transferred_to_community"][0]
+    assert shown["moderator"]["id"] == owner.person_id

@@ -4,7 +4,9 @@ private instances, checked route by route."""
 from typing import Any
 
 import pytest
+from sqlalchemy import update
 
+from moot.db import tables as t
 from tests.helpers import ApiClient, Person
 
 
@@ -133,3 +135,35 @@ def test_private_instance_refuses_anonymous_reads(api: ApiClient, admin: str) ->
     assert api.get("/site")["site_view"]["local_site"]["private_instance"] is True
     api.login(w["member"].name)
     api.make_person()
+
+
+def test_site_ban_with_remove_data(api: ApiClient, admin: str) -> None:
+    """Lemmy's remove_user_data: bio and pictures cleared, posts and comments removed, the
+    communities they founded removed; reports of their things stay open for the moderators."""
+    w = _world(api)
+    member: Person = w["member"]
+    with api.client.app.state.ctx.db.write() as conn:  # type: ignore[attr-defined]
+        # No route edits a profile yet (the account settings arrive separately).
+        conn.execute(update(t.person).where(t.person.c.id == member.person_id)
+                     .values(bio="Buy my stuff", avatar="https://example.com/a.png"))
+    own = api.make_community(member.token)["community"]
+    post = api.make_post(member.token, w["community"]["id"])["post"]
+    api.make_comment(member.token, w["post"]["id"])
+    api.post("/post/report", {"post_id": post["id"], "reason": "spam"}, token=w["owner"].token)
+    api.post("/user/ban", {"person_id": member.person_id, "ban": True, "remove_data": True,
+                           "reason": "spam wave"}, token=admin)
+    listed = [p["post"]["id"] for p in api.get("/post/list", type_="All")["posts"]]
+    assert listed == [w["post"]["id"]]
+    comments = api.get("/comment/list", post_id=w["post"]["id"])["comments"]
+    # Removed comments stay in the tree, emptied, as in Lemmy.
+    assert {c["comment"]["creator_id"]: c["comment"]["removed"] for c in comments} == \
+        {w["owner"].person_id: False, member.person_id: True}
+    counts = api.get("/community", id=w["community"]["id"])["community_view"]["counts"]
+    assert (counts["posts"], counts["comments"]) == (1, 1)
+    assert api.error("GET", "/community", id=own["id"], expect=404) == "couldnt_find_community"
+    assert api.get("/user/report_count", token=w["owner"].token)["post_reports"] == 1
+    person = api.get("/user", person_id=member.person_id)["person_view"]["person"]
+    assert "bio" not in person and "avatar" not in person
+    entry = api.get("/modlog", token=admin)["banned"][0]
+    assert (entry["banned_person"]["id"], entry["mod_ban"]["reason"]) == \
+        (member.person_id, "spam wave")
