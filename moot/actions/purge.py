@@ -39,7 +39,9 @@ def _reason(reason: str | None) -> str | None:
 
 
 def _comment(conn: Connection, comment_id: int) -> Any:
-    row = conn.execute(select(t.comment).where(t.comment.c.id == comment_id)).first()
+    # Held (PostgreSQL) so that a vote landing meanwhile cannot leave its score behind.
+    row = conn.execute(select(t.comment).where(t.comment.c.id == comment_id)
+                       .with_for_update()).first()
     if row is None:
         raise MootError("couldnt_find_comment", status=404)
     return row
@@ -67,7 +69,7 @@ def purge_comment(conn: Connection, comment_id: int) -> None:
 
 def purge_post(conn: Connection, post_id: int) -> None:
     """Delete a post and its comments; their creators' counts and scores drop with them."""
-    post = load_post(conn, post_id)
+    post = load_post(conn, post_id, lock=True)
     c = t.comment.c
     counting = case((c.deleted | c.removed, 0), else_=1)
     per_creator = conn.execute(
