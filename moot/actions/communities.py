@@ -152,6 +152,28 @@ def check_community_mod_action(conn: Connection, viewer: Viewer, community: dict
         raise MootError("deleted")
 
 
+def check_higher_mod_or_admin(conn: Connection, community_id: int, actor_id: int,
+                              target_id: int) -> None:
+    """Lemmy 0.19.9's is_higher_mod_or_admin_check, made after check_community_mod_action.
+
+    Among the actor and the target, the admins rank first (the one made a local user first
+    highest), then the community's moderators in the order they were appointed; whoever comes
+    first must be the actor. So a moderator cannot act against an admin or an earlier moderator,
+    an admin acts against anyone but an earlier admin, and anyone may act on themselves.
+    """
+    people = [actor_id, target_id]
+    lu = t.local_user.c
+    first = conn.execute(select(lu.person_id).where(lu.admin, lu.person_id.in_(people))
+                         .order_by(lu.id).limit(1)).scalar()
+    if first is None:
+        mod = t.community_moderator.c
+        first = conn.execute(select(mod.person_id).where(
+            mod.community_id == community_id, mod.person_id.in_(people))
+            .order_by(mod.published, mod.person_id).limit(1)).scalar()
+    if first != actor_id:
+        raise MootError("not_higher_mod")
+
+
 def _optional_text(value: str | None) -> str | None:
     return None if value == "" else value
 

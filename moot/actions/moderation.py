@@ -17,6 +17,7 @@ from moot.actions.comments import count_comment, load_comment
 from moot.actions.communities import (
     check_community_mod_action,
     check_community_user_action,
+    check_higher_mod_or_admin,
     load_community,
     remove_follower,
 )
@@ -73,6 +74,8 @@ def do_remove_post(ctx: Context, viewer: Viewer, post_id: int, removed: bool,
     reason = _reason(reason)
     with ctx.db.write() as conn:
         post = _mod_of_post(conn, viewer, post_id)
+        check_higher_mod_or_admin(conn, post["community_id"], viewer.person_id,
+                                  post["creator_id"])
         set_post_removed(conn, post, removed)
         resolve_all_for(conn, viewer, t.post_report, "post_id", post_id)
         _record(conn, t.mod_remove_post, viewer, post_id=post_id, reason=reason, removed=removed)
@@ -107,6 +110,8 @@ def do_remove_comment(ctx: Context, viewer: Viewer, comment_id: int, removed: bo
     with ctx.db.write() as conn:
         comment = load_comment(conn, comment_id)
         check_community_mod_action(conn, viewer, load_community(conn, comment.community_id))
+        check_higher_mod_or_admin(conn, comment.community_id, viewer.person_id,
+                                  comment.creator_id)
         set_comment_removed(conn, comment, removed)
         resolve_all_for(conn, viewer, t.comment_report, "comment_id", comment_id)
         _record(conn, t.mod_remove_comment, viewer, comment_id=comment_id, reason=reason,
@@ -177,6 +182,7 @@ def do_ban_from_community(ctx: Context, viewer: Viewer, community_id: int, perso
     with ctx.db.write() as conn:
         community = load_community(conn, community_id, lock=True)
         check_community_mod_action(conn, viewer, community)
+        check_higher_mod_or_admin(conn, community_id, viewer.person_id, person_id)
         person = _person(conn, person_id)
         conn.execute(delete(bans).where(bans.c.community_id == community_id,
                                         bans.c.person_id == person_id))
@@ -196,6 +202,8 @@ def do_add_mod(ctx: Context, viewer: Viewer, community_id: int, person_id: int,
     with ctx.db.write() as conn:
         community = load_community(conn, community_id)
         check_community_mod_action(conn, viewer, community)
+        if not added:  # as in Lemmy, only taking a moderator away needs the higher rank
+            check_higher_mod_or_admin(conn, community_id, viewer.person_id, person_id)
         _person(conn, person_id)
         if added:
             insert_ignore(conn, mods, [{"community_id": community_id, "person_id": person_id,

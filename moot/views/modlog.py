@@ -5,7 +5,7 @@ changes, transfers, hiding and removal; site bans and admin changes; and the fou
 Lemmy, site bans, admin changes, community removals and purges belong to no single community and
 are listed only when no community is asked for; lists whose rows name no person acted on
 (hidden and removed communities, purges) are empty when a person is asked for. When the site hides
-moderator names, only admins and the community's moderators see who acted: for everyone else
+moderator names, only admins and the moderators of any community see who acted: for everyone else
 ``moderator`` (or ``admin``) is left out, the actor's id reads 0 and a filter by moderator is
 ignored, as in Lemmy.
 """
@@ -19,9 +19,10 @@ from typing import Any
 from sqlalchemy import Connection, Table, select
 from sqlalchemy.sql import ColumnElement, FromClause
 
-from moot.actions.communities import is_moderator
+from moot.actions.communities import check_user_valid
 from moot.context import Context
 from moot.db import tables as t
+from moot.errors import MootError
 from moot.views.paging import limit_and_offset
 from moot.views.people import Viewer
 from moot.views.shape import COMMENT, COMMUNITY, PERSON, POST, cols, pick
@@ -203,19 +204,29 @@ def _shape(row: Any, kind: Kind, hide_names: bool) -> dict[str, Any]:
     return view
 
 
-def _names_hidden(ctx: Context, conn: Connection, viewer: Viewer | None,
-                  community_id: int | None) -> bool:
-    if not ctx.site().local_site["hide_modlog_mod_names"] or viewer is None:
-        return bool(ctx.site().local_site["hide_modlog_mod_names"])
+def _names_hidden(ctx: Context, conn: Connection, viewer: Viewer | None) -> bool:
+    """Lemmy 0.19.9: when the site hides moderator names, admins and the moderators of any
+    community still see them (whichever community is asked for), unless their account is
+    banned or deleted (check_community_mod_of_any_or_admin_action)."""
+    if not ctx.site().local_site["hide_modlog_mod_names"]:
+        return False
+    if viewer is None:
+        return True
+    try:
+        check_user_valid(viewer)
+    except MootError:
+        return True
     if viewer.admin:
         return False
-    return community_id is None or not is_moderator(conn, community_id, viewer.person_id)
+    mod = t.community_moderator.c
+    return conn.execute(select(mod.community_id).where(mod.person_id == viewer.person_id)
+                        .limit(1)).first() is None
 
 
 def get_modlog(ctx: Context, viewer: Viewer | None, q: ModlogQuery) -> dict[str, Any]:
     result: dict[str, Any] = {key: [] for key in ALL_LISTS}
     with ctx.db.read() as conn:
-        hide_names = _names_hidden(ctx, conn, viewer, q.community_id)
+        hide_names = _names_hidden(ctx, conn, viewer)
         for kind in KINDS:
             if (kind.site_wide and q.community_id is not None) or \
                     (kind.names_nobody and q.other_person_id is not None):

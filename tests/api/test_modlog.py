@@ -122,3 +122,20 @@ def test_modlog_lists_site_bans_and_admin_changes(api: ApiClient, admin: str) ->
     # They belong to no community, so a community's log leaves them out.
     in_community = api.get("/modlog", community_id=community["id"])
     assert in_community["banned"] == [] and in_community["added"] == []
+
+
+def test_moderators_of_any_community_see_moderator_names(api: ApiClient, admin: str) -> None:
+    """Lemmy 0.19.9 shows the names to admins and to whoever moderates any community, unless
+    their account is banned."""
+    _show_names(api, admin, False)
+    mod, _, community, _, _ = _moderate(api)
+    elsewhere = api.make_person()
+    api.make_community(elsewhere.token)
+    for query in ({"community_id": community["id"]}, {}):
+        log = api.get("/modlog", token=elsewhere.token, **query)
+        assert log["removed_posts"][0]["moderator"]["id"] == mod.person_id
+    assert len(api.get("/modlog", token=elsewhere.token,
+                       mod_person_id=mod.person_id)["removed_posts"]) == 1
+    api.post("/user/ban", {"person_id": elsewhere.person_id, "ban": True}, token=admin)
+    log = api.get("/modlog", token=elsewhere.token, community_id=community["id"])
+    assert "moderator" not in log["removed_posts"][0]
