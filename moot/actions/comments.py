@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, case, delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from moot.actions.communities import is_moderator
+from moot.actions.counts import apply_comment_vote, count_comment
 from moot.actions.inbox import mark_reply_read_for, notify_reply, reply_recipients
 from moot.actions.mentions import notify_mentions
 from moot.actions.posts import check_community_user_action, check_slurs
@@ -22,9 +22,8 @@ from moot.actions.votes import check_vote
 from moot.context import Context
 from moot.db import tables as t
 from moot.db.languages import LANGUAGES
-from moot.db.types import UtcDateTime, utcnow
+from moot.db.types import utcnow
 from moot.errors import MootError
-from moot.ranking import NECRO_WINDOW, controversy_rank
 from moot.validation import check_body
 from moot.views.people import Viewer
 
@@ -138,32 +137,6 @@ def _union(first: list[int], second: list[int]) -> list[int]:
     return first + [i for i in second if i not in first]
 
 
-def count_comment(conn: Connection, post: Any, creator_id: int, published: datetime,
-                  diff: int) -> None:
-    """A comment starts (+1) or stops (-1) counting: post, community and creator counts.
-
-    Coming into count also moves the post's newest-comment clocks forward, the Active clock
-    only for someone else's comment while the post is under two days old.
-    """
-    p = t.post.c
-    values: dict[str, Any] = {"comments": p.comments + diff}
-    if diff > 0:
-        values["newest_comment_time"] = _later(p.newest_comment_time, published)
-        if creator_id != post.creator_id and published - post.published < NECRO_WINDOW:
-            values["newest_comment_time_necro"] = _later(p.newest_comment_time_necro, published)
-    conn.execute(update(t.post).where(p.id == post.id).values(**values))
-    if not (post.deleted or post.removed):
-        conn.execute(update(t.community).where(t.community.c.id == post.community_id).values(
-            comments=t.community.c.comments + diff))
-    conn.execute(update(t.person).where(t.person.c.id == creator_id).values(
-        comment_count=t.person.c.comment_count + diff))
-
-
-def _later(column: Any, value: datetime) -> Any:
-    # Portable GREATEST(column, value); the value is bound as a time so SQLite compares numbers.
-    bound = bindparam(None, value, type_=UtcDateTime())
-    return case((column < bound, bound), else_=column)
-
 
 def _remember_read_comments(conn: Connection, person_id: int, post_id: int) -> None:
     """Your own comment never shows up as unread (person_post_aggregates.read_comments)."""
@@ -233,21 +206,8 @@ def do_like_comment(ctx: Context, viewer: Viewer, comment_id: int, score: int) -
                                              post_id=comment.post_id, score=score,
                                              published=utcnow()))
         if old != score:
-            _apply_vote(conn, comment_id, comment.creator_id, old, score)
+            apply_comment_vote(conn, comment_id, comment.creator_id, old, score)
         return reply_recipients(conn, comment_id)
-
-
-def _apply_vote(conn: Connection, comment_id: int, creator_id: int, old: int, new: int) -> None:
-    up = (new == 1) - (old == 1)
-    down = (new == -1) - (old == -1)
-    c = t.comment.c
-    row = conn.execute(update(t.comment).where(c.id == comment_id).values(
-        upvotes=c.upvotes + up, downvotes=c.downvotes + down, score=c.score + up - down,
-    ).returning(c.upvotes, c.downvotes)).one()
-    conn.execute(update(t.comment).where(c.id == comment_id).values(
-        controversy_rank=controversy_rank(row.upvotes, row.downvotes)))
-    conn.execute(update(t.person).where(t.person.c.id == creator_id).values(
-        comment_score=t.person.c.comment_score + up - down))
 
 
 def do_save_comment(ctx: Context, viewer: Viewer, comment_id: int, save: bool) -> None:

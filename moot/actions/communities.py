@@ -35,7 +35,7 @@ class CommunityForm:
 def check_community_title(title: str) -> str:
     title = title.strip()
     if not 3 <= len(title) <= TITLE_MAX or "\n" in title:
-        raise MootError("invalid_community_title" if title else "invalid_community_title")
+        raise MootError("invalid_community_title")
     return title
 
 

@@ -1,4 +1,4 @@
-"""The reply inbox: who is told about a new comment, and marking replies read."""
+"""The reply inbox: who is told about a new comment, and marking replies (or everything) read."""
 
 from __future__ import annotations
 
@@ -79,8 +79,9 @@ def do_mark_reply_read(ctx: Context, viewer: Viewer, reply_id: int, read: bool) 
 
 
 def do_mark_all_read(ctx: Context, viewer: Viewer) -> None:
-    # Mentions and private messages join this when they exist.
+    """Lemmy's mark_all_as_read: every reply to the viewer, every mention of them and every
+    private message to them, in one transaction so that no client sees half of it done."""
     with ctx.db.write() as conn:
-        conn.execute(update(t.comment_reply).where(
-            t.comment_reply.c.recipient_id == viewer.person_id,
-            t.comment_reply.c.read.is_(False)).values(read=True))
+        for table in (t.comment_reply, t.person_mention, t.private_message):
+            conn.execute(update(table).where(table.c.recipient_id == viewer.person_id,
+                                             table.c.read.is_(False)).values(read=True))

@@ -88,13 +88,3 @@ def do_mark_message_read(ctx: Context, viewer: Viewer, message_id: int, read: bo
             raise MootError("couldnt_update_private_message")  # only the recipient reads it
         conn.execute(update(t.private_message).where(t.private_message.c.id == message_id)
                      .values(read=read))
-
-
-def do_mark_all_messages_read(ctx: Context, viewer: Viewer) -> None:
-    """Every message to the viewer and every mention of them, as Lemmy's mark_all_as_read."""
-    with ctx.db.write() as conn:
-        pm, mention = t.private_message, t.person_mention
-        conn.execute(update(pm).where(pm.c.recipient_id == viewer.person_id,
-                                      pm.c.read.is_(False)).values(read=True))
-        conn.execute(update(mention).where(mention.c.recipient_id == viewer.person_id,
-                                           mention.c.read.is_(False)).values(read=True))

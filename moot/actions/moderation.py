@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, delete, insert, select, update
 
-from moot.actions.comments import count_comment, load_comment
+from moot.actions.comments import load_comment
 from moot.actions.communities import (
     check_community_mod_action,
     check_community_user_action,
@@ -21,7 +21,8 @@ from moot.actions.communities import (
     load_community,
     remove_follower,
 )
-from moot.actions.posts import _adjust_counts, insert_ignore, load_post
+from moot.actions.counts import count_comment, count_post
+from moot.actions.posts import insert_ignore, load_post
 from moot.actions.reports import resolve_all_for
 from moot.context import Context
 from moot.db import tables as t
@@ -54,7 +55,7 @@ def set_post_removed(conn: Connection, post: dict[str, Any], removed: bool) -> N
         return
     conn.execute(update(t.post).where(t.post.c.id == post["id"]).values(removed=removed))
     if not post["deleted"]:
-        _adjust_counts(conn, post, -1 if removed else 1)
+        count_post(conn, post, -1 if removed else 1)
 
 
 def set_comment_removed(conn: Connection, comment: Any, removed: bool) -> None:

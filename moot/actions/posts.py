@@ -16,13 +16,17 @@ from urllib.parse import urlsplit
 from sqlalchemy import Connection, Table, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from moot.actions.communities import is_banned_from_community, is_moderator
+from moot.actions.communities import (
+    check_user_valid,
+    is_banned_from_community,
+    is_moderator,
+)
+from moot.actions.counts import apply_post_vote, count_post
 from moot.actions.votes import check_vote
 from moot.context import Context
 from moot.db import tables as t
 from moot.db.types import utcnow
 from moot.errors import MootError
-from moot.ranking import controversy_rank
 from moot.validation import (
     POST_BODY_MAX,
     URL_MAX,
@@ -105,15 +109,6 @@ def check_post_form(ctx: Context, form: PostForm) -> None:
         raise MootError("nsfw_not_allowed")
 
 
-def check_user_valid(viewer: Viewer) -> None:
-    person = viewer.person
-    expires = person.get("ban_expires")
-    if person["banned"] and (expires is None or expires > utcnow()):
-        raise MootError("site_ban")
-    if person["deleted"]:
-        raise MootError("deleted")
-
-
 def check_community_user_action(conn: Connection, viewer: Viewer,
                                 community_id: int) -> dict[str, Any]:
     """The community, if the viewer may post or vote in it (Lemmy's check_community_user_action)."""
@@ -160,15 +155,6 @@ def insert_ignore(conn: Connection, table: Table, rows: list[dict[str, Any]]) ->
     conn.execute(dialect.insert(table).on_conflict_do_nothing(), rows)
 
 
-def _adjust_counts(conn: Connection, post: dict[str, Any], delta: int) -> None:
-    """A post starts or stops counting (Lemmy counts posts neither deleted nor removed)."""
-    conn.execute(update(t.person).where(t.person.c.id == post["creator_id"])
-                 .values(post_count=t.person.c.post_count + delta))
-    conn.execute(update(t.community).where(t.community.c.id == post["community_id"])
-                 .values(posts=t.community.c.posts + delta,
-                         comments=t.community.c.comments + delta * post["comments"]))
-
-
 def _mark_read(conn: Connection, person_id: int, post_ids: list[int]) -> None:
     now = utcnow()
     insert_ignore(conn, t.post_read, [{"post_id": pid, "person_id": person_id, "published": now}
@@ -208,7 +194,7 @@ def do_create_post(ctx: Context, viewer: Viewer, community_id: int, form: PostFo
         _mark_read(conn, viewer.person_id, [post_id])
         conn.execute(update(t.person).where(t.person.c.id == viewer.person_id)
                      .values(post_score=t.person.c.post_score + 1))
-        _adjust_counts(conn, {"creator_id": viewer.person_id, "community_id": community_id,
+        count_post(conn, {"creator_id": viewer.person_id, "community_id": community_id,
                               "comments": 0}, 1)
     return post_id
 
@@ -258,7 +244,7 @@ def do_delete_post(ctx: Context, viewer: Viewer, post_id: int, deleted: bool) ->
             raise MootError("no_post_edit_allowed")
         conn.execute(update(t.post).where(t.post.c.id == post_id).values(deleted=deleted))
         if not post["removed"]:
-            _adjust_counts(conn, post, -1 if deleted else 1)
+            count_post(conn, post, -1 if deleted else 1)
     return int(post["community_id"])
 
 
@@ -278,21 +264,9 @@ def do_like_post(ctx: Context, viewer: Viewer, post_id: int, score: int) -> int:
         if score != 0:
             conn.execute(insert(like).values(post_id=post_id, person_id=viewer.person_id,
                                              score=score, published=utcnow()))
-        _apply_vote_change(conn, post, old or 0, score)
+        apply_post_vote(conn, post, old or 0, score)
         _mark_read(conn, viewer.person_id, [post_id])
     return int(post["community_id"])
-
-
-def _apply_vote_change(conn: Connection, post: dict[str, Any], old: int, new: int) -> None:
-    if old == new:
-        return
-    upvotes = post["upvotes"] + (new == 1) - (old == 1)
-    downvotes = post["downvotes"] + (new == -1) - (old == -1)
-    conn.execute(update(t.post).where(t.post.c.id == post["id"]).values(
-        upvotes=upvotes, downvotes=downvotes, score=upvotes - downvotes,
-        controversy_rank=controversy_rank(upvotes, downvotes)))
-    conn.execute(update(t.person).where(t.person.c.id == post["creator_id"])
-                 .values(post_score=t.person.c.post_score + (new - old)))
 
 
 def do_save_post(ctx: Context, viewer: Viewer, post_id: int, save: bool) -> None:

@@ -15,9 +15,14 @@ from typing import Any
 from sqlalchemy import Connection, case, delete, func, insert, select, update
 
 from moot.actions.admin import check_higher_admin
-from moot.actions.comments import _apply_vote, count_comment
 from moot.actions.communities import load_community, remove_follower
-from moot.actions.posts import _adjust_counts, _apply_vote_change, load_post
+from moot.actions.counts import (
+    apply_comment_vote,
+    apply_post_vote,
+    count_comment,
+    count_post,
+)
+from moot.actions.posts import load_post
 from moot.context import Context
 from moot.db import tables as t
 from moot.db.types import utcnow
@@ -82,7 +87,7 @@ def purge_post(conn: Connection, post_id: int) -> None:
     conn.execute(update(t.person).where(t.person.c.id == post["creator_id"])
                  .values(post_score=t.person.c.post_score - post["score"]))
     if not (post["deleted"] or post["removed"]):
-        _adjust_counts(conn, post, -1)
+        count_post(conn, post, -1)
     conn.execute(delete(t.post).where(t.post.c.id == post_id))
 
 
@@ -90,12 +95,12 @@ def _undo_votes(conn: Connection, person_id: int) -> None:
     """Take back every vote a person cast, as if they had voted 0 everywhere."""
     for like in conn.execute(select(t.post_like).where(
             t.post_like.c.person_id == person_id)).all():
-        _apply_vote_change(conn, load_post(conn, like.post_id), like.score, 0)
+        apply_post_vote(conn, load_post(conn, like.post_id), like.score, 0)
     for like in conn.execute(select(t.comment_like.c.comment_id, t.comment_like.c.score,
                                     t.comment.c.creator_id)
                              .join(t.comment, t.comment.c.id == t.comment_like.c.comment_id)
                              .where(t.comment_like.c.person_id == person_id)).all():
-        _apply_vote(conn, like.comment_id, like.creator_id, like.score, 0)
+        apply_comment_vote(conn, like.comment_id, like.creator_id, like.score, 0)
     conn.execute(delete(t.post_like).where(t.post_like.c.person_id == person_id))
     conn.execute(delete(t.comment_like).where(t.comment_like.c.person_id == person_id))
 

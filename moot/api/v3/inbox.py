@@ -7,7 +7,6 @@ from typing import Annotated, Any
 from fastapi import Query
 
 from moot.actions.inbox import do_mark_all_read, do_mark_reply_read
-from moot.actions.messages import do_mark_all_messages_read
 from moot.api.v3 import models as m
 from moot.api.v3.deps import Api, Ctx, User
 from moot.views.inbox import get_reply_view, list_replies, unread_counts
@@ -35,5 +34,4 @@ def mark_reply_read(ctx: Ctx, user: User, form: m.MarkCommentReplyAsRead) -> dic
 @api.post("/user/mark_all_as_read", m.GetRepliesResponse)
 def mark_all_read(ctx: Ctx, user: User) -> dict[str, Any]:
     do_mark_all_read(ctx, user)
-    do_mark_all_messages_read(ctx, user)  # private messages and mentions
     return {"replies": []}  # Lemmy answers with an empty list, not the replies just read

@@ -1,0 +1,88 @@
+"""The counts kept on write: how many posts and comments a community, a post and a person
+have, and the votes' tallies and scores.
+
+Lemmy keeps these with database triggers; Moot keeps them in the actions, so every action that
+makes a post or comment start or stop counting, or changes a vote, calls one of these in the same
+transaction. A post or comment counts while it is neither deleted nor removed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, case, update
+
+from moot.db import tables as t
+from moot.db.types import UtcDateTime
+from moot.ranking import NECRO_WINDOW, controversy_rank
+
+
+def count_post(conn: Connection, post: dict[str, Any], delta: int) -> None:
+    """A post starts (+1) or stops (-1) counting: its creator's post count and its community's
+    post count, and the community's comment count by the post's counted comments."""
+    conn.execute(update(t.person).where(t.person.c.id == post["creator_id"])
+                 .values(post_count=t.person.c.post_count + delta))
+    conn.execute(update(t.community).where(t.community.c.id == post["community_id"])
+                 .values(posts=t.community.c.posts + delta,
+                         comments=t.community.c.comments + delta * post["comments"]))
+
+
+def count_comment(conn: Connection, post: Any, creator_id: int, published: datetime,
+                  diff: int) -> None:
+    """A comment starts (+1) or stops (-1) counting: post, community and creator counts.
+
+    Coming into count also moves the post's newest-comment clocks forward, the Active clock
+    only for someone else's comment while the post is under two days old.
+    """
+    p = t.post.c
+    values: dict[str, Any] = {"comments": p.comments + diff}
+    if diff > 0:
+        values["newest_comment_time"] = _later(p.newest_comment_time, published)
+        if creator_id != post.creator_id and published - post.published < NECRO_WINDOW:
+            values["newest_comment_time_necro"] = _later(p.newest_comment_time_necro, published)
+    conn.execute(update(t.post).where(p.id == post.id).values(**values))
+    if not (post.deleted or post.removed):
+        conn.execute(update(t.community).where(t.community.c.id == post.community_id).values(
+            comments=t.community.c.comments + diff))
+    conn.execute(update(t.person).where(t.person.c.id == creator_id).values(
+        comment_count=t.person.c.comment_count + diff))
+
+
+def _later(column: Any, value: datetime) -> Any:
+    # Portable GREATEST(column, value); the value is bound as a time so SQLite compares numbers.
+    bound = bindparam(None, value, type_=UtcDateTime())
+    return case((column < bound, bound), else_=column)
+
+
+def apply_post_vote(conn: Connection, post: dict[str, Any], old: int, new: int) -> None:
+    """One person's vote on a post goes from old to new (-1, 0 or 1): the post's tallies, score
+    and controversy, and its creator's post score. ``post`` is the row as read before."""
+    if old == new:
+        return
+    upvotes = post["upvotes"] + (new == 1) - (old == 1)
+    downvotes = post["downvotes"] + (new == -1) - (old == -1)
+    conn.execute(update(t.post).where(t.post.c.id == post["id"]).values(
+        upvotes=upvotes, downvotes=downvotes, score=upvotes - downvotes,
+        controversy_rank=controversy_rank(upvotes, downvotes)))
+    conn.execute(update(t.person).where(t.person.c.id == post["creator_id"])
+                 .values(post_score=t.person.c.post_score + (new - old)))
+
+
+def apply_comment_vote(conn: Connection, comment_id: int, creator_id: int, old: int,
+                       new: int) -> None:
+    """One person's vote on a comment goes from old to new (-1, 0 or 1): the comment's tallies,
+    score and controversy, and its creator's comment score (added in the database, so that the
+    comment row need not be read first)."""
+    if old == new:
+        return
+    up = (new == 1) - (old == 1)
+    down = (new == -1) - (old == -1)
+    c = t.comment.c
+    row = conn.execute(update(t.comment).where(c.id == comment_id).values(
+        upvotes=c.upvotes + up, downvotes=c.downvotes + down, score=c.score + up - down,
+    ).returning(c.upvotes, c.downvotes)).one()
+    conn.execute(update(t.comment).where(c.id == comment_id).values(
+        controversy_rank=controversy_rank(row.upvotes, row.downvotes)))
+    conn.execute(update(t.person).where(t.person.c.id == creator_id).values(
+        comment_score=t.person.c.comment_score + up - down))
