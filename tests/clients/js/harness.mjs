@@ -1,7 +1,7 @@
 // The step machinery of a client scenario, as a module: accounts with their own LemmyHttp, one
 // checked step per call (response shape against lemmy-js-client's declared type, then a
-// behaviour check), refusals by error name, and the closing tally. moderation.mjs uses it;
-// scenario.mjs still carries its own copy of the same machinery.
+// behaviour check), refusals by error name, and the closing tally. scenario.mjs and
+// moderation.mjs both run on it.
 import { LemmyHttp } from "lemmy-js-client";
 import { ShapeChecker } from "./shapes.mjs";
 
@@ -24,6 +24,24 @@ export class Run {
     this.keepGoing = keepGoing;
     this.shapes = new ShapeChecker();
     this.outcome = { passed: 0, failed: 0, skipped: 0 };
+    this.servedPaths = undefined;
+  }
+
+  /** Reads the routes the server lists in its OpenAPI document, so that a failure can tell a
+   * missing endpoint from a 404 answer. Optional: without it failures carry no such note. */
+  async loadServedPaths() {
+    try {
+      const doc = await (await fetch(new URL("/api/v3/openapi.json", this.baseUrl))).json();
+      this.servedPaths = doc.paths;
+    } catch {
+      this.servedPaths = undefined;
+    }
+  }
+
+  endpointNote(request) {
+    const [method, path] = request.split(" ");
+    if (!this.servedPaths || !path || this.servedPaths[path]?.[method.toLowerCase()]) return "";
+    return " [endpoint not served: absent from /api/v3/openapi.json]";
   }
 
   /** One account, with its own LemmyHttp as an app signed into it would have. */
@@ -55,9 +73,9 @@ export class Run {
     if (!this.keepGoing) this.finish();
   }
 
-  skipped(name, err) {
+  skipped(name, details) {
     this.outcome.skipped += 1;
-    this.report("skip", name, [err.message]);
+    this.report("skip", name, details);
   }
 
   /** Calls who.http[method](form()), checks the shape, then verify(response). */
@@ -67,14 +85,15 @@ export class Run {
       input = form ? form() : undefined;
     } catch (err) {
       if (!(err instanceof Missing)) throw err;
-      this.skipped(name, err);
+      this.skipped(name, [err.message]);
       return undefined;
     }
     let response;
     try {
       response = await who.http[method](input);
     } catch (err) {
-      this.failed(name, [`${who.label}: ${method} -> ${who.last.request} answered HTTP ${who.last.status}: ${err.message}`]);
+      const where = `${who.last.request} answered HTTP ${who.last.status}: ${err.message}`;
+      this.failed(name, [`${who.label}: ${method} -> ${where}${this.endpointNote(who.last.request)}`]);
       return undefined;
     }
     const { errors, warnings } = this.shapes.check(method, response);
@@ -85,7 +104,7 @@ export class Run {
         verify(response);
       } catch (err) {
         if (err instanceof Missing) {
-          this.skipped(name, err);
+          this.skipped(name, [`shape ok; behaviour check ${err.message}`, ...notes]);
           return response;
         }
         problems.push(err instanceof StepFailure ? `behaviour: ${err.message}` : `check crashed: ${err.stack}`);
@@ -107,7 +126,7 @@ export class Run {
       input = form ? form() : undefined;
     } catch (err) {
       if (!(err instanceof Missing)) throw err;
-      this.skipped(name, err);
+      this.skipped(name, [err.message]);
       return;
     }
     try {
