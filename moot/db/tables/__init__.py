@@ -1,5 +1,6 @@
 """All tables, one module per noun, sharing one MetaData."""
 
+from moot.db.tables.account import email_verification, local_user_language, password_reset_request
 from moot.db.tables.admin_log import mod_add, mod_ban
 from moot.db.tables.base import metadata
 from moot.db.tables.comment import comment, comment_like, comment_reply, comment_saved
@@ -56,12 +57,14 @@ __all__ = [
     "community_follower",
     "community_moderator",
     "community_person_ban",
+    "email_verification",
     "instance",
     "instance_block",
     "language",
     "local_site",
     "local_site_rate_limit",
     "local_user",
+    "local_user_language",
     "login_token",
     "metadata",
     "mod_add",
@@ -72,6 +75,7 @@ __all__ = [
     "mod_lock_post",
     "mod_remove_comment",
     "mod_remove_post",
+    "password_reset_request",
     "person",
     "person_block",
     "person_mention",
