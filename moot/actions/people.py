@@ -13,7 +13,8 @@ from moot.db import tables as t
 from moot.db.types import utcnow
 from moot.errors import IncorrectLogin, MootError
 from moot.federation.keys import generate_keypair
-from moot.security import hash_password, issue_token, needs_rehash, verify_password
+from moot.mail import verification_email
+from moot.security import check_totp, hash_password, issue_token, needs_rehash, verify_password
 from moot.validation import check_actor_name, check_password
 
 
@@ -66,6 +67,9 @@ def check_registration(ctx: Context, conn: Connection, form: Registration) -> No
         raise MootError("honeypot_failed")
     if local_site["require_email_verification"] and not form.email:
         raise MootError("email_required")
+    if local_site["require_email_verification"] and local_site["site_setup"] \
+            and not ctx.settings.smtp_enabled:
+        raise MootError("no_email_setup")  # refused before an unverifiable account exists
     if mode == "RequireApplication" and local_site["site_setup"] and not (form.answer or "").strip():
         raise MootError("registration_application_answer_required")
     if form.password != form.password_verify:
@@ -103,11 +107,15 @@ def do_register(ctx: Context, form: Registration, *, ip: str | None,
                 local_user_id=local_user_id, answer=(form.answer or "").strip(), published=utcnow()))
         token = None
         if not needs_application and not needs_email:
-            token = _new_login(conn, ctx, local_user_id, ip, user_agent)
+            token = new_login(conn, ctx, local_user_id, ip, user_agent)
+        mail = (verification_email(ctx, conn, local_user_id, form.username, form.email.lower())
+                if needs_email and form.email else None)
+    if mail is not None:
+        mail.send(ctx.settings)  # after commit: the account is kept even if the mail fails
     return RegisterResult(token, needs_application, needs_email)
 
 
-def _new_login(conn: Connection, ctx: Context, local_user_id: int, ip: str | None,
+def new_login(conn: Connection, ctx: Context, local_user_id: int, ip: str | None,
                user_agent: str | None) -> str:
     token = issue_token(local_user_id, ctx.settings.hostname, ctx.site().jwt_secret)
     conn.execute(insert(t.login_token).values(token=token, user_id=local_user_id,
@@ -145,10 +153,12 @@ def do_login(ctx: Context, username_or_email: str, password: str, *, ip: str | N
             raise MootError("email_not_verified")
         if not account["accepted_application"] and not account["admin"]:
             _refuse_pending_application(conn, account["id"])
+        if account["totp_2fa_enabled"]:
+            check_totp(account["totp_2fa_secret"], totp_token)
         if needs_rehash(account["password_encrypted"]):
             conn.execute(update(t.local_user).where(t.local_user.c.id == account["id"])
                          .values(password_encrypted=hash_password(password)))
-        return _new_login(conn, ctx, account["id"], ip, user_agent)
+        return new_login(conn, ctx, account["id"], ip, user_agent)
 
 
 def _refuse_pending_application(conn: Connection, local_user_id: int) -> None:
