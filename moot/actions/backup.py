@@ -44,7 +44,9 @@ class ImportReport:
 
 
 def _settings_form(backup: dict[str, Any]) -> SettingsForm:
-    settings = backup.get("settings") or {}
+    settings = backup.get("settings")
+    if settings is None:
+        settings = {}
     if not isinstance(settings, dict):
         raise MootError("unknown", "settings: not an object")
     values = {k: settings[k] for k in _IMPORTED_SETTINGS if settings.get(k) is not None}
@@ -62,7 +64,9 @@ def _settings_form(backup: dict[str, Any]) -> SettingsForm:
 def _lists(backup: dict[str, Any]) -> dict[str, list[str]]:
     lists: dict[str, list[str]] = {}
     for key in _LISTS:
-        items = backup.get(key) or []
+        items = backup.get(key)
+        if items is None:
+            items = []
         if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
             raise MootError("unknown", f"{key}: not a list of strings")
         lists[key] = items

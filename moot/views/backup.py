@@ -12,7 +12,7 @@ from moot.views.people import Viewer, local_user_json
 
 
 def _column(conn: Connection, column: Any, link: Any, owner: Any, person_id: int) -> list[str]:
-    rows = conn.execute(select(column).select_from(link).join(
+    rows = conn.execute(select(column).select_from(link.table).join(
         column.table, link == column.table.c.id).where(owner == person_id).order_by(column))
     return [str(value) for value in rows.scalars()]
 
