@@ -67,7 +67,9 @@ def _lists(backup: dict[str, Any]) -> dict[str, list[str]]:
         items = backup.get(key)
         if items is None:
             items = []
-        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+        # NUL never belongs in an id, and PostgreSQL refuses it in text.
+        if not isinstance(items, list) or not all(isinstance(i, str) and "\x00" not in i
+                                                  for i in items):
             raise MootError("unknown", f"{key}: not a list of strings")
         lists[key] = items
     if sum(len(items) for items in lists.values()) > MAX_ITEMS:

@@ -97,6 +97,7 @@ def test_refusals(api: ApiClient) -> None:
     assert refused({"saved_posts": ["https://x.example/p"] * 10_001}) == "too_many_items"
     assert refused({"saved_posts": "https://x.example/p"}) == "unknown"
     assert refused({"saved_posts": [1, 2]}) == "unknown"
+    assert refused({"blocked_instances": ["a\u0000b"]}) == "unknown"
     assert refused({"settings": {"default_sort_type": "Sideways"}}) == "unknown"
     assert refused({"settings": []}) == "unknown"
     assert refused([1, 2]) == "unknown"
