@@ -23,7 +23,7 @@ class Mailbox:
         self.messages: list[Message] = []
         self.port = free_port()
 
-    async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:  # aiosmtpd names it so
         self.messages.append(email.message_from_bytes(envelope.content))
         return "250 OK"
 

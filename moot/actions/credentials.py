@@ -13,7 +13,13 @@ from moot.db import tables as t
 from moot.db.types import utcnow
 from moot.errors import IncorrectLogin, MootError
 from moot.mail import Email, password_reset_email, token_hash
-from moot.security import check_totp, hash_password, new_totp_secret, totp_url, verify_password
+from moot.security import (
+    check_totp,
+    hash_password,
+    new_totp_secret,
+    totp_url,
+    verify_password,
+)
 from moot.validation import check_password
 from moot.views.people import Viewer
 

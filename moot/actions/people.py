@@ -14,7 +14,13 @@ from moot.db.types import utcnow
 from moot.errors import IncorrectLogin, MootError
 from moot.federation.keys import generate_keypair
 from moot.mail import verification_email
-from moot.security import check_totp, hash_password, issue_token, needs_rehash, verify_password
+from moot.security import (
+    check_totp,
+    hash_password,
+    issue_token,
+    needs_rehash,
+    verify_password,
+)
 from moot.validation import check_actor_name, check_password
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import Body
 from pydantic import RootModel
@@ -42,7 +42,7 @@ def export(ctx: Ctx, user: User) -> dict[str, Any]:
 
 
 @api.post("/user/import_settings", m.SuccessResponse)
-def import_settings(ctx: Ctx, user: User, backup: Any = Body(...)) -> dict[str, Any]:
+def import_settings(ctx: Ctx, user: User, backup: Annotated[Any, Body()]) -> dict[str, Any]:
     do_import_settings(ctx, user, backup)
     return success()
 
