@@ -12,9 +12,11 @@ import secrets
 import smtplib
 import ssl
 from dataclasses import dataclass
+from datetime import timedelta
 from email.message import EmailMessage
+from typing import Any
 
-from sqlalchemy import Connection, delete, insert
+from sqlalchemy import Connection, delete, insert, select
 
 from moot.config import Settings
 from moot.context import Context
@@ -25,6 +27,8 @@ from moot.errors import MootError
 log = logging.getLogger(__name__)
 _DEFAULT_PORTS = {"none": 25, "starttls": 587, "tls": 465}
 _TIMEOUT = 20.0
+# A refused login sends the address check again, at most this often.
+RESEND_AFTER = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,22 @@ def verification_email(ctx: Context, conn: Connection, local_user_id: int, name:
     return Email(address, f"Verify your email address for {site_name}",
                  f"Hello {name},\n\nPlease confirm this address by opening\n{link}\n\n"
                  f"or by sending this token to /api/v3/user/verify_email: {token}\n")
+
+
+def verification_again(ctx: Context, conn: Connection,
+                       account: dict[str, Any]) -> Email | None:
+    """A new address check for an account whose last one is older than RESEND_AFTER."""
+    if not ctx.settings.smtp_enabled or not account["email"]:
+        return None
+    table = t.email_verification
+    recent = conn.execute(select(table.c.id).where(
+        table.c.local_user_id == account["id"],
+        table.c.published > utcnow() - RESEND_AFTER)).first()
+    if recent is not None:
+        return None
+    name = conn.execute(select(t.person.c.name).where(
+        t.person.c.id == account["person_id"])).scalar_one()
+    return verification_email(ctx, conn, account["id"], name, account["email"])
 
 
 def password_reset_email(ctx: Context, conn: Connection, local_user_id: int, name: str,

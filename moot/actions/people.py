@@ -13,7 +13,7 @@ from moot.db import tables as t
 from moot.db.types import utcnow
 from moot.errors import IncorrectLogin, MootError
 from moot.federation.keys import generate_keypair
-from moot.mail import verification_email
+from moot.mail import Email, verification_again, verification_email
 from moot.security import (
     check_totp,
     hash_password,
@@ -145,26 +145,43 @@ def _find_account(conn: Connection, ctx: Context, username_or_email: str) -> dic
 def do_login(ctx: Context, username_or_email: str, password: str, *, ip: str | None,
              user_agent: str | None, totp_token: str | None = None) -> str:
     with ctx.db.write() as conn:
-        account = _find_account(conn, ctx, username_or_email)
-        if not verify_password(password, account["password_encrypted"] if account else None):
-            raise IncorrectLogin()
-        assert account is not None
-        if account["deleted"]:
-            raise MootError("deleted")
-        if account["banned"] and (account["ban_expires"] is None or account["ban_expires"] > utcnow()):
-            raise MootError("site_ban")
-        local_site = ctx.site().local_site
-        if local_site["require_email_verification"] and not account["email_verified"] \
-                and not account["admin"]:
-            raise MootError("email_not_verified")
-        if not account["accepted_application"] and not account["admin"]:
-            _refuse_pending_application(conn, account["id"])
-        if account["totp_2fa_enabled"]:
-            check_totp(account["totp_2fa_secret"], totp_token)
-        if needs_rehash(account["password_encrypted"]):
-            conn.execute(update(t.local_user).where(t.local_user.c.id == account["id"])
-                         .values(password_encrypted=hash_password(password)))
-        return new_login(conn, ctx, account["id"], ip, user_agent)
+        token, mail = _login(ctx, conn, username_or_email, password, ip=ip,
+                             user_agent=user_agent, totp_token=totp_token)
+    if token is not None:
+        return token
+    # Refused for an unverified address: the committed fresh token is mailed again, so that a
+    # verification mail that was lost (or failed to send) does not lock the account out.
+    if mail is not None:
+        try:
+            mail.send(ctx.settings)
+        except MootError:
+            pass  # the refusal below says what the person can do; the mail module logged it
+    raise MootError("email_not_verified")
+
+
+def _login(ctx: Context, conn: Connection, username_or_email: str, password: str, *,
+           ip: str | None, user_agent: str | None,
+           totp_token: str | None) -> tuple[str | None, Email | None]:
+    account = _find_account(conn, ctx, username_or_email)
+    if not verify_password(password, account["password_encrypted"] if account else None):
+        raise IncorrectLogin()
+    assert account is not None
+    if account["deleted"]:
+        raise MootError("deleted")
+    if account["banned"] and (account["ban_expires"] is None or account["ban_expires"] > utcnow()):
+        raise MootError("site_ban")
+    local_site = ctx.site().local_site
+    if local_site["require_email_verification"] and not account["email_verified"] \
+            and not account["admin"]:
+        return None, verification_again(ctx, conn, account)
+    if not account["accepted_application"] and not account["admin"]:
+        _refuse_pending_application(conn, account["id"])
+    if account["totp_2fa_enabled"]:
+        check_totp(account["totp_2fa_secret"], totp_token)
+    if needs_rehash(account["password_encrypted"]):
+        conn.execute(update(t.local_user).where(t.local_user.c.id == account["id"])
+                     .values(password_encrypted=hash_password(password)))
+    return new_login(conn, ctx, account["id"], ip, user_agent), None
 
 
 def _refuse_pending_application(conn: Connection, local_user_id: int) -> None:

@@ -89,6 +89,19 @@ def test_failing_mail_server_loses_nothing(api: ApiClient, admin: str, app: Any,
         "email_send_failed"
     assert login_error(api, "jan") == "email_not_verified"  # the account is there
     assert mailbox.messages == []
+    # Once the server is back, a refused login mails a fresh check (at most every 10 minutes).
+    app.state.ctx.settings = app.state.ctx.settings.replace(smtp_port=mailbox.port)
+    assert login_error(api, "jan") == "email_not_verified"
+    assert mailbox.messages == []
+    with app.state.ctx.db.write() as conn:
+        conn.execute(update(t.email_verification).values(
+            published=utcnow() - timedelta(minutes=11)))
+    assert login_error(api, "jan") == "email_not_verified"
+    assert login_error(api, "jan") == "email_not_verified"
+    assert len(mailbox.to("jan@example.com")) == 1
+    api.post("/user/verify_email", {"token": mailbox.token("jan@example.com")})
+    assert api.login("jan")
+    smtp_down(app)
     api.put("/site", {"require_email_verification": False}, token=admin)
     assert api.error("POST", "/user/password_reset", {"email": "jan@example.com"}) == \
         "email_send_failed"
