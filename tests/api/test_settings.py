@@ -89,6 +89,8 @@ def test_refusals(api: ApiClient, admin: str) -> None:
     assert refused(bio="x" * 1001) == "bio_length_overflow"
     assert refused(display_name="ab") == "invalid_display_name"
     assert refused(display_name="d" * 21) == "invalid_display_name"
+    assert refused(display_name="@admin") == "invalid_display_name"
+    assert refused(display_name="\u200bAdmin") == "invalid_display_name"
     assert refused(matrix_user_id="alice@matrix.org") == "invalid_matrix_id"
     assert refused(avatar="ftp://example.com/x.png") == "invalid_url_scheme"
     assert refused(banner="not a url") == "invalid_url_scheme"
