@@ -46,6 +46,16 @@ class Settings:
     # Per-process worker threads for the synchronous database work of request handlers.
     threads: int = 40
     log_level: str = "info"
+    # Outgoing e-mail (verification, password reset); off while smtp_host is empty.
+    smtp_host: str = ""
+    # 0: the usual port of smtp_tls (25 for none, 587 for starttls, 465 for tls).
+    smtp_port: int = 0
+    # "none", "starttls" or "tls" (implicit TLS from the first byte).
+    smtp_tls: str = "starttls"
+    smtp_login: str = ""
+    smtp_password: str = ""
+    # Sender address; noreply@<host> when empty.
+    smtp_from: str = ""
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -58,6 +68,14 @@ class Settings:
     def hostname(self) -> str:
         """The host (with a non-default port) that names this instance, e.g. ``moot-alpha:8541``."""
         return urlsplit(self.base_url).netloc
+
+    @property
+    def smtp_enabled(self) -> bool:
+        return bool(self.smtp_host)
+
+    @property
+    def smtp_sender(self) -> str:
+        return self.smtp_from or f"noreply@{urlsplit(self.base_url).hostname}"
 
     @property
     def is_sqlite(self) -> bool:
@@ -97,6 +115,8 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: object) ->
         except (TypeError, ValueError) as exc:
             raise ConfigError(f"bad value for {name}: {value!r}") from exc
     settings = Settings(**typed)  # type: ignore[arg-type]
+    if settings.smtp_tls not in ("none", "starttls", "tls"):
+        raise ConfigError("MOOT_SMTP_TLS must be none, starttls or tls")
     if not settings.database_url.startswith(("sqlite", "postgresql")):
         raise ConfigError("MOOT_DATABASE_URL must start with sqlite:// or postgresql://")
     return settings

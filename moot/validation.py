@@ -77,4 +77,7 @@ def check_bio(text: str | None) -> str | None:
 def check_display_name(text: str | None, max_length: int) -> str | None:
     if text is not None and text.strip() and not 3 <= len(text.strip()) <= max_length:
         raise MootError("invalid_display_name")
+    # Lemmy's rule: a display name must not pass for a mention or hide behind a zero-width space.
+    if text is not None and text.strip().startswith(("@", "\u200b")):
+        raise MootError("invalid_display_name")
     return text.strip() if text is not None and text.strip() else None

@@ -13,7 +13,14 @@ from moot.db import tables as t
 from moot.db.types import utcnow
 from moot.errors import IncorrectLogin, MootError
 from moot.federation.keys import generate_keypair
-from moot.security import hash_password, issue_token, needs_rehash, verify_password
+from moot.mail import Email, verification_again, verification_email
+from moot.security import (
+    check_totp,
+    hash_password,
+    issue_token,
+    needs_rehash,
+    verify_password,
+)
 from moot.validation import check_actor_name, check_password
 
 
@@ -66,6 +73,9 @@ def check_registration(ctx: Context, conn: Connection, form: Registration) -> No
         raise MootError("honeypot_failed")
     if local_site["require_email_verification"] and not form.email:
         raise MootError("email_required")
+    if local_site["require_email_verification"] and local_site["site_setup"] \
+            and not ctx.settings.smtp_enabled:
+        raise MootError("no_email_setup")  # refused before an unverifiable account exists
     if mode == "RequireApplication" and local_site["site_setup"] and not (form.answer or "").strip():
         raise MootError("registration_application_answer_required")
     if form.password != form.password_verify:
@@ -103,11 +113,15 @@ def do_register(ctx: Context, form: Registration, *, ip: str | None,
                 local_user_id=local_user_id, answer=(form.answer or "").strip(), published=utcnow()))
         token = None
         if not needs_application and not needs_email:
-            token = _new_login(conn, ctx, local_user_id, ip, user_agent)
+            token = new_login(conn, ctx, local_user_id, ip, user_agent)
+        mail = (verification_email(ctx, conn, local_user_id, form.username, form.email.lower())
+                if needs_email and form.email else None)
+    if mail is not None:
+        mail.send(ctx.settings)  # after commit: the account is kept even if the mail fails
     return RegisterResult(token, needs_application, needs_email)
 
 
-def _new_login(conn: Connection, ctx: Context, local_user_id: int, ip: str | None,
+def new_login(conn: Connection, ctx: Context, local_user_id: int, ip: str | None,
                user_agent: str | None) -> str:
     token = issue_token(local_user_id, ctx.settings.hostname, ctx.site().jwt_secret)
     conn.execute(insert(t.login_token).values(token=token, user_id=local_user_id,
@@ -131,24 +145,43 @@ def _find_account(conn: Connection, ctx: Context, username_or_email: str) -> dic
 def do_login(ctx: Context, username_or_email: str, password: str, *, ip: str | None,
              user_agent: str | None, totp_token: str | None = None) -> str:
     with ctx.db.write() as conn:
-        account = _find_account(conn, ctx, username_or_email)
-        if not verify_password(password, account["password_encrypted"] if account else None):
-            raise IncorrectLogin()
-        assert account is not None
-        if account["deleted"]:
-            raise MootError("deleted")
-        if account["banned"] and (account["ban_expires"] is None or account["ban_expires"] > utcnow()):
-            raise MootError("site_ban")
-        local_site = ctx.site().local_site
-        if local_site["require_email_verification"] and not account["email_verified"] \
-                and not account["admin"]:
-            raise MootError("email_not_verified")
-        if not account["accepted_application"] and not account["admin"]:
-            _refuse_pending_application(conn, account["id"])
-        if needs_rehash(account["password_encrypted"]):
-            conn.execute(update(t.local_user).where(t.local_user.c.id == account["id"])
-                         .values(password_encrypted=hash_password(password)))
-        return _new_login(conn, ctx, account["id"], ip, user_agent)
+        token, mail = _login(ctx, conn, username_or_email, password, ip=ip,
+                             user_agent=user_agent, totp_token=totp_token)
+    if token is not None:
+        return token
+    # Refused for an unverified address: the committed fresh token is mailed again, so that a
+    # verification mail that was lost (or failed to send) does not lock the account out.
+    if mail is not None:
+        try:
+            mail.send(ctx.settings)
+        except MootError:
+            pass  # the refusal below says what the person can do; the mail module logged it
+    raise MootError("email_not_verified")
+
+
+def _login(ctx: Context, conn: Connection, username_or_email: str, password: str, *,
+           ip: str | None, user_agent: str | None,
+           totp_token: str | None) -> tuple[str | None, Email | None]:
+    account = _find_account(conn, ctx, username_or_email)
+    if not verify_password(password, account["password_encrypted"] if account else None):
+        raise IncorrectLogin()
+    assert account is not None
+    if account["deleted"]:
+        raise MootError("deleted")
+    if account["banned"] and (account["ban_expires"] is None or account["ban_expires"] > utcnow()):
+        raise MootError("site_ban")
+    local_site = ctx.site().local_site
+    if local_site["require_email_verification"] and not account["email_verified"] \
+            and not account["admin"]:
+        return None, verification_again(ctx, conn, account)
+    if not account["accepted_application"] and not account["admin"]:
+        _refuse_pending_application(conn, account["id"])
+    if account["totp_2fa_enabled"]:
+        check_totp(account["totp_2fa_secret"], totp_token)
+    if needs_rehash(account["password_encrypted"]):
+        conn.execute(update(t.local_user).where(t.local_user.c.id == account["id"])
+                     .values(password_encrypted=hash_password(password)))
+    return new_login(conn, ctx, account["id"], ip, user_agent), None
 
 
 def _refuse_pending_application(conn: Connection, local_user_id: int) -> None:

@@ -134,5 +134,14 @@ def my_user_info(conn: Connection, viewer: Viewer) -> dict[str, Any]:
         "community_blocks": community_blocks,
         "instance_blocks": instance_blocks,
         "person_blocks": person_blocks,
-        "discussion_languages": [],
+        "discussion_languages": user_languages(conn, viewer.local_user_id),
     }
+
+
+def user_languages(conn: Connection, local_user_id: int) -> list[int]:
+    """A person's discussion languages; all of them reads as [] (Lemmy's convert_read_languages)."""
+    ul = t.local_user_language
+    chosen = list(conn.execute(select(ul.c.language_id).where(ul.c.local_user_id == local_user_id)
+                               .order_by(ul.c.language_id)).scalars())
+    total = conn.execute(select(func.count()).select_from(t.language)).scalar_one()
+    return [] if len(chosen) == total else chosen

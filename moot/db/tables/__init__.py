@@ -1,5 +1,6 @@
 """All tables, one module per noun, sharing one MetaData."""
 
+from moot.db.tables.account import email_verification, local_user_language, password_reset_request
 from moot.db.tables.admin_log import (
     admin_purge_comment,
     admin_purge_community,
@@ -70,12 +71,14 @@ __all__ = [
     "community_follower",
     "community_moderator",
     "community_person_ban",
+    "email_verification",
     "instance",
     "instance_block",
     "language",
     "local_site",
     "local_site_rate_limit",
     "local_user",
+    "local_user_language",
     "login_token",
     "metadata",
     "mod_add",
@@ -89,6 +92,7 @@ __all__ = [
     "mod_remove_community",
     "mod_remove_post",
     "mod_transfer_community",
+    "password_reset_request",
     "person",
     "person_block",
     "person_mention",

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-26 18:55:35.049282
+Create Date: 2026-11-26 21:18:30.999186
 """
 from alembic import op
 import sqlalchemy as sa
@@ -529,6 +529,19 @@ def upgrade() -> None:
         batch_op.create_index('ix_comment_post_path', ['post_id', 'path'], unique=False)
         batch_op.create_index('ix_comment_published', ['published'], unique=False)
 
+    op.create_table('email_verification',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('local_user_id', sa.Integer(), nullable=False),
+    sa.Column('email', sa.Text(), nullable=False),
+    sa.Column('verification_token', sa.Text(), nullable=False),
+    sa.Column('published', moot.db.types.UtcDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['local_user_id'], ['local_user.id'], name=op.f('fk_email_verification_local_user_id_local_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_email_verification')),
+    sa.UniqueConstraint('verification_token', name=op.f('uq_email_verification_verification_token'))
+    )
+    with op.batch_alter_table('email_verification', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_email_verification_local_user_id'), ['local_user_id'], unique=False)
+
     op.create_table('local_site_rate_limit',
     sa.Column('local_site_id', sa.Integer(), nullable=False),
     sa.Column('message', sa.Integer(), server_default=sa.text('(180)'), nullable=False),
@@ -549,6 +562,13 @@ def upgrade() -> None:
     sa.Column('updated', moot.db.types.UtcDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['local_site_id'], ['local_site.id'], name=op.f('fk_local_site_rate_limit_local_site_id_local_site'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('local_site_id', name=op.f('pk_local_site_rate_limit'))
+    )
+    op.create_table('local_user_language',
+    sa.Column('local_user_id', sa.Integer(), nullable=False),
+    sa.Column('language_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['language_id'], ['language.id'], name=op.f('fk_local_user_language_language_id_language'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['local_user_id'], ['local_user.id'], name=op.f('fk_local_user_language_local_user_id_local_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('local_user_id', 'language_id', name=op.f('pk_local_user_language'))
     )
     op.create_table('login_token',
     sa.Column('token', sa.Text(), nullable=False),
@@ -608,6 +628,18 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_mod_remove_post_mod_person_id'), ['mod_person_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_mod_remove_post_post_id'), ['post_id'], unique=False)
         batch_op.create_index('ix_mod_remove_post_when', ['when_'], unique=False)
+
+    op.create_table('password_reset_request',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('token_hash', sa.Text(), nullable=False),
+    sa.Column('published', moot.db.types.UtcDateTime(), nullable=False),
+    sa.Column('local_user_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['local_user_id'], ['local_user.id'], name=op.f('fk_password_reset_request_local_user_id_local_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_password_reset_request')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_password_reset_request_token_hash'))
+    )
+    with op.batch_alter_table('password_reset_request', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_password_reset_request_local_user_id'), ['local_user_id'], unique=False)
 
     op.create_table('person_post_aggregates',
     sa.Column('person_id', sa.Integer(), nullable=False),
@@ -857,6 +889,10 @@ def downgrade() -> None:
 
     op.drop_table('post_hide')
     op.drop_table('person_post_aggregates')
+    with op.batch_alter_table('password_reset_request', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_password_reset_request_local_user_id'))
+
+    op.drop_table('password_reset_request')
     with op.batch_alter_table('mod_remove_post', schema=None) as batch_op:
         batch_op.drop_index('ix_mod_remove_post_when')
         batch_op.drop_index(batch_op.f('ix_mod_remove_post_post_id'))
@@ -879,7 +915,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_login_token_user_id'))
 
     op.drop_table('login_token')
+    op.drop_table('local_user_language')
     op.drop_table('local_site_rate_limit')
+    with op.batch_alter_table('email_verification', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_email_verification_local_user_id'))
+
+    op.drop_table('email_verification')
     with op.batch_alter_table('comment', schema=None) as batch_op:
         batch_op.drop_index('ix_comment_published')
         batch_op.drop_index('ix_comment_post_path')
