@@ -10,6 +10,7 @@ from moot.db.tables.community import (
     community_moderator,
     community_person_ban,
 )
+from moot.db.tables.federation import ap_delivery, ap_inbox, ap_outbox
 from moot.db.tables.message import person_mention, private_message
 from moot.db.tables.modlog import (
     mod_add_community,
@@ -46,6 +47,9 @@ from moot.db.tables.site import (
 )
 
 __all__ = [
+    "ap_delivery",
+    "ap_inbox",
+    "ap_outbox",
     "comment",
     "comment_like",
     "comment_report",
