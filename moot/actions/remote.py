@@ -20,6 +20,10 @@ from moot.db.types import utcnow
 from moot.views.people import Viewer
 
 
+class ActorConflict(ValueError):
+    """Another actor of that instance already holds the name (e.g. the same one under http://)."""
+
+
 @dataclass(frozen=True)
 class RemoteObject:
     """The origin's id and times for an object created or edited elsewhere."""
@@ -81,6 +85,10 @@ def do_upsert_remote_actor(conn: Connection, actor: RemoteActor) -> int:
                          .values(updated=now, **common))
         return int(existing.id)
     instance_id = ensure_instance(conn, urlsplit(actor.actor_id).netloc.lower())
+    taken = conn.execute(select(table.c.actor_id).where(
+        table.c.name == actor.name[:255], table.c.instance_id == instance_id)).scalar()
+    if taken is not None:
+        raise ActorConflict(f"{taken} already has the name {actor.name}")
     return int(conn.execute(insert(table).values(
         name=actor.name[:255], actor_id=actor.actor_id, local=False, published=now,
         instance_id=instance_id, **common).returning(table.c.id)).scalar_one())

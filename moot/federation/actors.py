@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
-from moot.actions.remote import RemoteActor, do_upsert_remote_actor
+from moot.actions.remote import ActorConflict, RemoteActor, do_upsert_remote_actor
 from moot.context import Context
 from moot.db import tables as t
 from moot.federation.http import FetchError, Http, Signer
@@ -115,8 +115,11 @@ def fetch_actor(ctx: Context, actor_id: str) -> KnownActor:
     remote = parse_actor(doc)
     if urlsplit(remote.actor_id).netloc != urlsplit(actor_id).netloc:
         raise BadActor("actor id is on another host")
-    with ctx.db.write() as conn:
-        row_id = do_upsert_remote_actor(conn, remote)
+    try:
+        with ctx.db.write() as conn:
+            row_id = do_upsert_remote_actor(conn, remote)
+    except ActorConflict as exc:
+        raise BadActor(str(exc)) from exc
     return KnownActor(remote.kind, row_id, remote.actor_id, remote.public_key, remote.inbox_url,
                       False)
 

@@ -31,7 +31,13 @@ Resolver = Callable[[str], list[str]]
 
 
 class FetchError(Exception):
-    """An outgoing request was refused or failed; the text says why (never shown as a 5xx)."""
+    """An outgoing request was refused or failed; the text says why (never shown as a 5xx).
+
+    ``transient`` failures (network errors, 5xx, 408, 429) may succeed later; others will not."""
+
+    def __init__(self, message: str, *, transient: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient
 
 
 class Gone(FetchError):
@@ -48,7 +54,7 @@ def _resolve(host: str) -> list[str]:
     try:
         return sorted({info[4][0] for info in socket.getaddrinfo(host, None)})
     except OSError as exc:
-        raise FetchError(f"cannot resolve {host}") from exc
+        raise FetchError(f"cannot resolve {host}", transient=True) from exc
 
 
 def is_ap_content_type(value: str) -> bool:
@@ -109,7 +115,8 @@ class Http:
             with self.client.stream("GET", url, headers=headers) as response:
                 return response, self._read(response)
         except httpx.HTTPError as exc:
-            raise FetchError(f"GET {url[:200]} failed: {type(exc).__name__}") from exc
+            raise FetchError(f"GET {url[:200]} failed: {type(exc).__name__}",
+                             transient=True) from exc
 
     def fetch_json(self, url: str, signer: Signer | None = None) -> dict[str, Any]:
         """An ActivityPub document from ``url``, whose id is the URL it was finally read from."""
@@ -120,7 +127,9 @@ class Http:
         if response.status_code == 410:
             raise Gone(f"{url[:200]} is gone")
         if response.status_code != 200:
-            raise FetchError(f"GET {url[:200]} answered {response.status_code}")
+            status = response.status_code
+            raise FetchError(f"GET {url[:200]} answered {status}",
+                             transient=status >= 500 or status in (408, 429))
         if not is_ap_content_type(response.headers.get("content-type", "")):
             raise FetchError(f"GET {url[:200]} is not ActivityPub JSON")
         try:
@@ -144,5 +153,6 @@ class Http:
             response = self.client.post(inbox, content=body, headers=headers,
                                         timeout=SEND_TIMEOUT)
         except httpx.HTTPError as exc:
-            raise FetchError(f"POST {inbox[:200]} failed: {type(exc).__name__}") from exc
+            raise FetchError(f"POST {inbox[:200]} failed: {type(exc).__name__}",
+                             transient=True) from exc
         return response.status_code

@@ -75,6 +75,9 @@ def process_row(ctx: Context, row: Any) -> None:
     try:
         outcome = apply_activity(ctx, activity, row.actor)
     except FetchError as exc:
+        if not exc.transient:
+            _finish(ctx, row.id, "failed", str(exc), activity, None)
+            return
         log.info("activity %s: will retry: %s", activity.get("id"), exc)
         _retry(ctx, row, str(exc))
         return
