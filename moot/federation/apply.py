@@ -15,18 +15,34 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
-from moot.actions.comments import CommentForm, do_create_comment, do_edit_comment
-from moot.actions.comments import do_delete_comment, do_like_comment
+from moot.actions.comments import (
+    CommentForm,
+    do_create_comment,
+    do_delete_comment,
+    do_edit_comment,
+    do_like_comment,
+)
 from moot.actions.communities import do_follow_community
-from moot.actions.posts import PostForm, do_create_post, do_delete_post, do_edit_post
-from moot.actions.posts import do_like_post
+from moot.actions.posts import (
+    PostForm,
+    do_create_post,
+    do_delete_post,
+    do_edit_post,
+    do_like_post,
+)
 from moot.actions.remote import do_confirm_follow, remote_viewer
 from moot.context import Context
 from moot.db import tables as t
 from moot.errors import MootError
 from moot.federation.actors import KnownActor, get_actor, http_for, site_signer
 from moot.federation.http import FetchError
-from moot.federation.parse import IncomingContent, Unusable, as_list, id_of, parse_content
+from moot.federation.parse import (
+    IncomingContent,
+    Unusable,
+    as_list,
+    id_of,
+    parse_content,
+)
 
 # Lemmy's FEDERATION_HTTP_FETCH_LIMIT is 100 per top-level fetch; an inbox activity needs few.
 FETCH_BUDGET = 20

@@ -44,10 +44,13 @@ def _claim(ctx: Context) -> list[str]:
     d = t.ap_delivery
     with ctx.db.write() as conn:
         top = conn.execute(select(func.max(t.ap_outbox.c.id))).scalar() or 0
-        domains = list(conn.execute(select(d.c.domain).where(
+        query = select(d.c.domain).where(
             d.c.dead.is_(False), d.c.last_id < top,
             or_(d.c.next_attempt.is_(None), d.c.next_attempt <= now),
-            or_(d.c.lease_until.is_(None), d.c.lease_until < now))).scalars())
+            or_(d.c.lease_until.is_(None), d.c.lease_until < now))
+        if not ctx.db.is_sqlite:  # concurrent workers on PostgreSQL skip each other's instances
+            query = query.with_for_update(skip_locked=True)
+        domains = list(conn.execute(query).scalars())
         if domains:
             conn.execute(update(d).where(d.c.domain.in_(domains)).values(lease_until=now + LEASE))
     return domains

@@ -7,7 +7,13 @@ import json
 from urllib.parse import quote
 
 from moot.context import Context
-from moot.federation.actors import BadActor, get_actor, http_for, is_local_url, site_signer
+from moot.federation.actors import (
+    BadActor,
+    get_actor,
+    http_for,
+    is_local_url,
+    site_signer,
+)
 from moot.federation.apply import Budget, _apply_content, _find
 from moot.federation.http import FetchError
 from moot.federation.parse import Unusable

@@ -137,7 +137,7 @@ def test_unfollow_reaches_the_community(instances: dict[str, Instance]) -> None:
     alpha, beta = instances["alpha"], instances["beta"]
     community = _community(alpha)
     on_beta = _follow(beta, alpha, community["name"])
-    count = lambda: alpha.api.get("/community", id=community["id"])["community_view"][  # noqa: E731
+    count = lambda: alpha.api.get("/community", id=community["id"])["community_view"][
         "counts"]["subscribers"]
     assert count() == 2
     beta.api.post("/community/follow", {"community_id": on_beta, "follow": False},
@@ -189,3 +189,23 @@ def test_actors_and_objects_are_served_as_activitypub(instances: dict[str, Insta
     assert finger["links"][-1]["href"] == community["actor_id"]
     site = httpx.get(alpha.server.url + "/", headers=accept, timeout=10).json()
     assert site["type"] == "Application"
+
+
+def test_resolve_object_fetches_posts_comments_and_people(instances: dict[str, Instance]) -> None:
+    alpha, gamma = instances["alpha"], instances["gamma"]
+    community = _community(alpha)
+    post = alpha.api.post("/post", {"name": "Found by URL", "community_id": community["id"]},
+                          token=alpha.admin)["post_view"]["post"]
+    comment = alpha.api.post("/comment", {"post_id": post["id"], "content": "a reply"},
+                             token=alpha.admin)["comment_view"]["comment"]
+    # gamma follows nothing here: everything is fetched on demand.
+    found = gamma.api.get("/resolve_object", q=comment["ap_id"], token=gamma.admin)["comment"]
+    assert found["comment"]["content"] == "a reply" and found["post"]["ap_id"] == post["ap_id"]
+    assert found["community"]["actor_id"] == community["actor_id"]
+    again = gamma.api.get("/resolve_object", q=post["ap_id"], token=gamma.admin)["post"]
+    assert again["post"]["id"] == found["post"]["id"]
+    person = gamma.api.get("/resolve_object", q=f"@admin@{alpha.host}",
+                           token=gamma.admin)["person"]["person"]
+    assert person["actor_id"] == f"http://{alpha.host}/u/admin" and person["local"] is False
+    assert gamma.api.error("GET", "/resolve_object", q=f"http://{alpha.host}/post/999999",
+                           token=gamma.admin, expect=404) == "couldnt_find_object"
