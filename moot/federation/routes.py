@@ -14,7 +14,6 @@ from starlette.concurrency import run_in_threadpool
 from moot.context import Context
 from moot.db import tables as t
 from moot.federation.objects import CONTEXT, page_json
-from moot.federation.receive import receive
 
 router = APIRouter(include_in_schema=False)
 AP = "application/activity+json"
@@ -61,6 +60,9 @@ def webfinger(request: Request, resource: str = "") -> Response:
 
 
 async def _inbox(request: Request) -> Response:
+    # Imported on first delivery: the HTTP client stack is not needed to start serving.
+    from moot.federation.receive import receive
+
     body = await request.body()
     headers = {k.lower(): v for k, v in request.headers.items()}
     url = str(request.url)

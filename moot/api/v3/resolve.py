@@ -9,10 +9,6 @@ from fastapi import Query
 from moot.api.v3 import models as m
 from moot.api.v3.deps import Api, Ctx, User
 from moot.errors import MootError
-from moot.federation.actors import BadActor
-from moot.federation.http import FetchError
-from moot.federation.parse import Unusable
-from moot.federation.resolve import resolve
 from moot.views.comments import get_comment_view
 from moot.views.communities import get_community_view
 from moot.views.people import get_person_view
@@ -23,6 +19,12 @@ api = Api()
 
 @api.get("/resolve_object", m.ResolveObjectResponse)
 def resolve_object(ctx: Ctx, user: User, q: Annotated[m.ResolveObject, Query()]) -> dict[str, Any]:
+    # Imported on first use: the HTTP client stack is not needed to start serving.
+    from moot.federation.actors import BadActor
+    from moot.federation.http import FetchError
+    from moot.federation.parse import Unusable
+    from moot.federation.resolve import resolve
+
     try:
         kind, row_id = resolve(ctx, q.q)
     except (Unusable, FetchError, BadActor) as exc:
