@@ -38,6 +38,9 @@ class FakeRemote:
     documents: dict[str, dict[str, Any]] = field(default_factory=dict)
     keys: dict[str, str] = field(default_factory=dict)
     delivered: list[Delivery] = field(default_factory=list)
+    # What the inbox answers; anything but 2xx is recorded in ``refused`` instead.
+    inbox_status: int = 202
+    refused: list[Delivery] = field(default_factory=list)
 
     def url(self, path: str) -> str:
         return f"https://{self.host}{path}"
@@ -66,9 +69,11 @@ class FakeRemote:
     def handler(self, request: httpx.Request) -> httpx.Response:
         url = str(request.url)
         if request.method == "POST":
-            self.delivered.append(Delivery(url, {k.lower(): v for k, v in
-                                                 request.headers.items()}, request.content))
-            return httpx.Response(202)
+            delivery = Delivery(url, {k.lower(): v for k, v in request.headers.items()},
+                                request.content)
+            ok = 200 <= self.inbox_status < 300
+            (self.delivered if ok else self.refused).append(delivery)
+            return httpx.Response(self.inbox_status)
         document = self.documents.get(url)
         if document is None:
             return httpx.Response(404)
