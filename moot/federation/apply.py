@@ -234,6 +234,11 @@ def _follow(ctx: Context, activity: dict[str, Any], actor_id: str, follow: bool)
     community = get_actor(ctx, target) if target else None
     if community is None or community.kind != "community" or not community.local:
         return Outcome("only local communities can be followed", applied=False)
+    with ctx.db.read() as conn:
+        visibility = conn.execute(select(t.community.c.visibility)
+                                  .where(t.community.c.id == community.id)).scalar()
+    if follow and visibility != "Public":
+        return Outcome("a local-only community cannot be followed from elsewhere", applied=False)
     person = _person(ctx, actor_id)
     do_follow_community(ctx, _viewer(ctx, person), community.id, follow)
     if not follow:

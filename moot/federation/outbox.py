@@ -91,6 +91,8 @@ def send_in_community(ctx: Context, conn: Connection, community_id: int,
                       activity: dict[str, Any]) -> None:
     """Route a local person's activity: announce it (local community) or send it to the group."""
     community = _community(conn, community_id)
+    if community["visibility"] != "Public":
+        return  # a LocalOnly community does not federate, as in Lemmy
     if community["local"]:
         announce(ctx, conn, community, activity)
     else:

@@ -182,3 +182,34 @@ def test_a_local_follow_of_a_remote_community_is_pending_until_accepted(
     assert view["subscribed"] == "Subscribed"
     with app.state.ctx.db.read() as conn:
         assert conn.execute(select(func.count()).select_from(t.ap_outbox)).scalar() == 1
+
+
+def test_a_rotated_key_is_refetched_once(app: Any, api: ApiClient, remote: FakeRemote) -> None:
+    from moot.federation.keys import generate_keypair
+
+    bob = remote.person("bob")
+    first = {"id": remote.activity_id("Travel"), "type": "Travel", "actor": bob}
+    _deliver(api, remote, "/inbox", first)  # bob and his first key are now known here
+    private, public = generate_keypair()
+    remote.keys[bob] = private
+    remote.documents[bob]["publicKey"]["publicKeyPem"] = public
+    second = {"id": remote.activity_id("Travel"), "type": "Travel", "actor": bob}
+    _deliver(api, remote, "/inbox", second)
+    with app.state.ctx.db.read() as conn:
+        stored = conn.execute(select(t.person.c.public_key)
+                              .where(t.person.c.actor_id == bob)).scalar()
+    assert stored == public
+    assert len(_inbox_rows(app)) == 2
+
+
+def test_a_local_only_community_neither_takes_remote_followers_nor_federates(
+        app: Any, api: ApiClient, admin: str, remote: FakeRemote) -> None:
+    community = api.make_community(admin, visibility="LocalOnly")["community"]
+    _follow(api, remote, community, remote.person("bob"))
+    inbox_worker.run_once(app.state.ctx)
+    [row] = _inbox_rows(app)
+    assert (row["state"], row["reason"]) == \
+        ("ignored", "a local-only community cannot be followed from elsewhere")
+    api.make_post(admin, community["id"])
+    with app.state.ctx.db.read() as conn:
+        assert conn.execute(select(func.count()).select_from(t.ap_outbox)).scalar() == 0
