@@ -9,6 +9,7 @@ the transaction that marks the activity done.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -84,7 +85,7 @@ def _person(ctx: Context, actor_id: str) -> KnownActor:
     return actor
 
 
-def _find(ctx: Context, ap_id: str) -> tuple[str, int, int] | None:
+def find_object(ctx: Context, ap_id: str) -> tuple[str, int, int] | None:
     """("post" | "comment", id, community id) of a known object."""
     with ctx.db.read() as conn:
         post = conn.execute(select(t.post.c.id, t.post.c.community_id)
@@ -98,14 +99,14 @@ def _find(ctx: Context, ap_id: str) -> tuple[str, int, int] | None:
 
 
 def _find_or_fetch(ctx: Context, ap_id: str, budget: Budget) -> tuple[str, int, int]:
-    found = _find(ctx, ap_id)
+    found = find_object(ctx, ap_id)
     if found is None:
         if _host(ap_id) == ctx.settings.hostname.lower():
             raise Unusable("no such local object")
         budget.spend(ap_id)
         document = http_for(ctx).fetch_json(ap_id, site_signer(ctx))
-        _apply_content(ctx, document, None, budget, None)
-        found = _find(ctx, ap_id)
+        apply_content(ctx, document, None, budget, None)
+        found = find_object(ctx, ap_id)
     if found is None:
         raise Unusable("object could not be found")
     return found
@@ -128,7 +129,7 @@ def _is_local_community(ctx: Context, community_id: int) -> bool:
                                  .where(t.community.c.id == community_id)).scalar())
 
 
-def _apply_content(ctx: Context, obj: Any, actor_id: str | None, budget: Budget,
+def apply_content(ctx: Context, obj: Any, actor_id: str | None, budget: Budget,
                    via: KnownActor | None) -> int:
     """Create or update a post or comment; returns its community id."""
     content = parse_content(obj)
@@ -137,11 +138,10 @@ def _apply_content(ctx: Context, obj: Any, actor_id: str | None, budget: Budget,
     if _host(content.author) != _host(content.remote.ap_id):
         raise Unusable("object and author are on different hosts")
     viewer = _viewer(ctx, _person(ctx, content.author))
-    existing = _find(ctx, content.remote.ap_id)
+    existing = find_object(ctx, content.remote.ap_id)
     if content.kind == "post":
-        community_id = _community_of(ctx, content, budget).id
-        if existing is not None:
-            community_id = existing[2]
+        # An edit stays in the post's community; only a new post needs its community found.
+        community_id = existing[2] if existing else _community_of(ctx, content, budget).id
     else:
         kind, parent_id, community_id = _find_or_fetch(ctx, str(content.in_reply_to), budget)
     if via is not None and via.id != community_id:
@@ -181,7 +181,7 @@ def _create_or_update(ctx: Context, activity: dict[str, Any], actor_id: str, bud
     if isinstance(obj, str):
         budget.spend(obj)
         obj = http_for(ctx).fetch_json(obj, site_signer(ctx))
-    community_id = _apply_content(ctx, obj, actor_id, budget, via)
+    community_id = apply_content(ctx, obj, actor_id, budget, via)
     return _announce_if_local(ctx, community_id, via, f"{activity['type']} applied")
 
 
@@ -210,7 +210,7 @@ def _delete(ctx: Context, activity: dict[str, Any], actor_id: str, deleted: bool
         return Outcome("moderator removals are not handled yet", applied=False)
     if target == actor_id:
         return Outcome("account deletion is not handled yet", applied=False)
-    found = _find(ctx, target)
+    found = find_object(ctx, target)
     if found is None:
         return Outcome("deleted object is unknown here", applied=False)
     kind, object_id, community_id = found
@@ -246,8 +246,16 @@ def _follow(ctx: Context, activity: dict[str, Any], actor_id: str, follow: bool)
     return Outcome("follower added", accept=(community.id, person.inbox))
 
 
+def _our_activity(ctx: Context, ap_id: str) -> dict[str, Any] | None:
+    with ctx.db.read() as conn:
+        data = conn.execute(select(t.ap_outbox.c.data).where(t.ap_outbox.c.ap_id == ap_id)).scalar()
+    return json.loads(data) if data else None
+
+
 def _accept(ctx: Context, activity: dict[str, Any], actor_id: str) -> Outcome:
     follow = activity.get("object")
+    if isinstance(follow, str):  # some servers name our Follow by its id only
+        follow = _our_activity(ctx, follow)
     follower = id_of(follow.get("actor")) if isinstance(follow, dict) else None
     if follower is None:
         raise Unusable("Accept does not embed the Follow")

@@ -42,12 +42,16 @@ def _signer(conn: Connection, actor_id: str) -> Signer | None:
 def _claim(ctx: Context) -> list[str]:
     now = utcnow()
     d = t.ap_delivery
+    top = select(func.max(t.ap_outbox.c.id)).scalar_subquery()
+    query = select(d.c.domain).where(
+        d.c.dead.is_(False), d.c.last_id < func.coalesce(top, 0),
+        or_(d.c.next_attempt.is_(None), d.c.next_attempt <= now),
+        or_(d.c.lease_until.is_(None), d.c.lease_until < now))
+    # An idle poll only reads: on SQLite a write transaction would take the database lock.
+    with ctx.db.read() as conn:
+        if conn.execute(query.limit(1)).first() is None:
+            return []
     with ctx.db.write() as conn:
-        top = conn.execute(select(func.max(t.ap_outbox.c.id))).scalar() or 0
-        query = select(d.c.domain).where(
-            d.c.dead.is_(False), d.c.last_id < top,
-            or_(d.c.next_attempt.is_(None), d.c.next_attempt <= now),
-            or_(d.c.lease_until.is_(None), d.c.lease_until < now))
         if not ctx.db.is_sqlite:  # concurrent workers on PostgreSQL skip each other's instances
             query = query.with_for_update(skip_locked=True)
         domains = list(conn.execute(query).scalars())

@@ -30,11 +30,15 @@ def _claim(ctx: Context) -> list[Any]:
     """Lease due rows; on PostgreSQL concurrent workers skip each other's rows."""
     now = utcnow()
     inbox = t.ap_inbox
+    query = (select(inbox.c.id, inbox.c.body, inbox.c.actor, inbox.c.attempts)
+             .where(inbox.c.state == "queued", inbox.c.next_attempt <= now,
+                    or_(inbox.c.lease_until.is_(None), inbox.c.lease_until < now))
+             .order_by(inbox.c.id).limit(BATCH))
+    # An idle poll only reads: on SQLite a write transaction would take the database lock.
+    with ctx.db.read() as conn:
+        if conn.execute(query.with_only_columns(inbox.c.id)).first() is None:
+            return []
     with ctx.db.write() as conn:
-        query = (select(inbox.c.id, inbox.c.body, inbox.c.actor, inbox.c.attempts)
-                 .where(inbox.c.state == "queued", inbox.c.next_attempt <= now,
-                        or_(inbox.c.lease_until.is_(None), inbox.c.lease_until < now))
-                 .order_by(inbox.c.id).limit(BATCH))
         if not ctx.db.is_sqlite:
             query = query.with_for_update(skip_locked=True)
         rows = conn.execute(query).all()

@@ -14,7 +14,7 @@ from moot.federation.actors import (
     is_local_url,
     site_signer,
 )
-from moot.federation.apply import Budget, _apply_content, _find
+from moot.federation.apply import Budget, apply_content, find_object
 from moot.federation.http import FetchError
 from moot.federation.parse import Unusable
 
@@ -58,7 +58,7 @@ def resolve(ctx: Context, query: str) -> Found:
         url = _webfinger(ctx, query.lstrip("!@"), want)
     else:
         url = query
-    found = _find(ctx, url)
+    found = find_object(ctx, url)
     if found is not None:
         return found[0], found[1]
     try:
@@ -70,8 +70,8 @@ def resolve(ctx: Context, query: str) -> Found:
     if is_local_url(ctx, url):
         raise Unusable("nothing here has that URL")
     document = http_for(ctx).fetch_json(url, site_signer(ctx))
-    _apply_content(ctx, document, None, Budget(), None)
-    found = _find(ctx, url)
+    apply_content(ctx, document, None, Budget(), None)
+    found = find_object(ctx, url)
     if found is None:
         raise Unusable("could not be resolved")
     return found[0], found[1]

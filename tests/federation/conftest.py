@@ -80,7 +80,8 @@ def instances(request: pytest.FixtureRequest,
     started: dict[str, Instance] = {}
     try:
         for name in NAMES:
-            server = start_server(databases.new(name), public_host=name,
+            # A generous start-up timeout: these tests run beside the whole suite on 2 cores.
+            server = start_server(databases.new(name), public_host=name, timeout=120,
                                   allow_private_network="true")
             api = ApiClient(httpx.Client(base_url=server.url, timeout=20))  # type: ignore[arg-type]
             admin = api.login(ADMIN_NAME, ADMIN_PASSWORD)

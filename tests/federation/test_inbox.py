@@ -157,8 +157,9 @@ def test_refusals(app: Any, api: ApiClient, remote: FakeRemote) -> None:
     assert _inbox_rows(app) == []
 
 
+@pytest.mark.parametrize("embedded", [True, False], ids=["embedded", "by-id"])
 def test_a_local_follow_of_a_remote_community_is_pending_until_accepted(
-        app: Any, api: ApiClient, admin: str, remote: FakeRemote) -> None:
+        app: Any, api: ApiClient, admin: str, remote: FakeRemote, embedded: bool) -> None:
     group = remote.url("/c/far")
     remote.person("far")  # a key pair and a document to adapt into a Group
     remote.documents[group] = {**remote.documents.pop(remote.url("/u/far")), "type": "Group",
@@ -175,7 +176,7 @@ def test_a_local_follow_of_a_remote_community_is_pending_until_accepted(
     assert (sent.url, sent.activity["type"], sent.activity["object"]) == \
         (group + "/inbox", "Follow", group)
     accept = {"id": remote.activity_id("Accept"), "type": "Accept", "actor": group,
-              "object": sent.activity}
+              "object": sent.activity if embedded else sent.activity["id"]}
     _deliver(api, remote, "/inbox", accept)
     inbox_worker.run_once(app.state.ctx)
     view = api.get("/community", id=found["community"]["id"], token=admin)["community_view"]
