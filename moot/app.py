@@ -16,6 +16,8 @@ from moot.config import Settings
 from moot.context import Context
 from moot.db.engine import Database, make_engine
 from moot.federation import nodeinfo
+from moot.federation import routes as federation_routes
+from moot.federation.negotiate import ActivityPubNegotiation
 
 # FastAPI wraps a deferred-build request model in Field(alias=<parameter name>); pydantic then
 # warns, once per model, that the alias has no effect. It has none, and it is not ours.
@@ -36,9 +38,12 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     for router in v3_routers():
         app.include_router(router, prefix="/api/v3")
     app.include_router(nodeinfo.router)
+    app.include_router(federation_routes.router)
     app.add_middleware(RateLimitMiddleware)
     # Lemmy's default: any origin, method and header (browser apps such as Voyager need it).
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"],
                        allow_headers=["*"], expose_headers=["*"], max_age=3600)
+    # Before routing: ActivityPub JSON for paths that are also web pages (federation/negotiate.py).
+    app.add_middleware(ActivityPubNegotiation)
     app.add_middleware(CrashGuard)
     return app

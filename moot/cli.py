@@ -1,4 +1,4 @@
-"""The ``moot`` command: serve, migrate."""
+"""The ``moot`` command: serve, migrate, worker."""
 
 from __future__ import annotations
 
@@ -41,10 +41,30 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
     prepare_database(settings)
     app = create_app(settings)
+    if settings.federation_worker:
+        from moot.federation.runner import start_in_thread
+
+        start_in_thread(app.state.ctx)
     # No websockets and no lifespan events: Moot uses neither, and loading them costs start-up.
     uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level,
                 proxy_headers=True, forwarded_allow_ips="127.0.0.1", access_log=False,
                 ws="none", lifespan="off")
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    import threading
+
+    from moot.app import create_app
+    from moot.federation.runner import run_forever
+
+    settings = _settings(args)
+    prepare_database(settings)
+    ctx = create_app(settings).state.ctx
+    try:
+        run_forever(ctx, threading.Event())
+    except KeyboardInterrupt:
+        pass
     return 0
 
 
@@ -57,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     serve.set_defaults(func=cmd_serve)
     migrate = sub.add_parser("migrate", help="create or migrate the database, then exit")
     migrate.set_defaults(func=cmd_migrate)
+    worker = sub.add_parser("worker", help="process received activities and deliver sent ones")
+    worker.set_defaults(func=cmd_worker)
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))

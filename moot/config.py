@@ -43,6 +43,8 @@ class Settings:
     validate_responses: bool = False
     # Outgoing fetches may reach private and loopback addresses (test networks only).
     allow_private_network: bool = False
+    # `moot serve` also runs the federation worker (inbox processing, delivery) in a thread.
+    federation_worker: bool = True
     # Per-process worker threads for the synchronous database work of request handlers.
     threads: int = 40
     log_level: str = "info"

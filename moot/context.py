@@ -34,6 +34,8 @@ class Context:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     # Other processes may change the site; re-read it at least this often.
     site_ttl: float = 5.0
+    # The outgoing HTTP client (moot.federation.http.Http), made on first use.
+    http: Any = None
 
     def site(self) -> SiteInfo:
         if self._site is None or time.monotonic() - self._site_loaded > self.site_ttl:

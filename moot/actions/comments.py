@@ -18,12 +18,14 @@ from moot.actions.counts import apply_comment_vote, count_comment
 from moot.actions.inbox import mark_reply_read_for, notify_reply, reply_recipients
 from moot.actions.mentions import notify_mentions
 from moot.actions.posts import check_community_user_action, check_slurs
+from moot.actions.remote import RemoteObject
 from moot.actions.votes import check_vote
 from moot.context import Context
 from moot.db import tables as t
 from moot.db.languages import LANGUAGES
 from moot.db.types import utcnow
 from moot.errors import MootError
+from moot.federation.outbox import federate_comment, federate_vote
 from moot.validation import check_body
 from moot.views.people import Viewer
 
@@ -100,20 +102,23 @@ def check_create_comment(ctx: Context, conn: Connection, viewer: Viewer,
     return post, parent
 
 
-def do_create_comment(ctx: Context, viewer: Viewer, form: CommentForm) -> tuple[int, list[int]]:
+def do_create_comment(ctx: Context, viewer: Viewer, form: CommentForm,
+                      remote: RemoteObject | None = None) -> tuple[int, list[int]]:
     """Writes the comment, its creator's upvote and every count; returns (id, notified users)."""
     with ctx.db.write() as conn:
         post, parent = check_create_comment(ctx, conn, viewer, form)
-        now = utcnow()
+        now = (remote and remote.published) or utcnow()
         comment_id = int(conn.execute(insert(t.comment).values(
             creator_id=viewer.person_id, post_id=post.id, content=form.content,
-            published=now, ap_id=f"urn:moot:pending:{uuid.uuid4().hex}", local=True,
+            published=now, ap_id=remote.ap_id if remote else f"urn:moot:pending:{uuid.uuid4().hex}",
+            local=remote is None,
             language_id=check_language(form.language_id), score=1, upvotes=1,
         ).returning(t.comment.c.id)).scalar_one())
         parent_path = parent.path if parent is not None else "0"
         path = f"{parent_path}.{comment_id}"
         conn.execute(update(t.comment).where(t.comment.c.id == comment_id).values(
-            path=path, depth=path.count("."), ap_id=ctx.url(f"/comment/{comment_id}")))
+            path=path, depth=path.count("."),
+            ap_id=remote.ap_id if remote else ctx.url(f"/comment/{comment_id}")))
         conn.execute(insert(t.comment_like).values(
             comment_id=comment_id, person_id=viewer.person_id, post_id=post.id, score=1,
             published=now))
@@ -130,6 +135,7 @@ def do_create_comment(ctx: Context, viewer: Viewer, form: CommentForm) -> tuple[
             mark_reply_read_for(conn, parent.id, viewer.person_id)
         recipients = notify_reply(conn, comment_id, viewer.person_id, post, parent)
         mentioned = notify_mentions(ctx, conn, comment_id, viewer.person_id, form.content)
+        federate_comment(ctx, conn, comment_id, "Create")
     return comment_id, _union(recipients, mentioned)
 
 
@@ -150,13 +156,14 @@ def _remember_read_comments(conn: Connection, person_id: int, post_id: int) -> N
 
 
 def do_edit_comment(ctx: Context, viewer: Viewer, comment_id: int, content: str | None,
-                    language_id: int | None) -> tuple[int, list[int]]:
+                    language_id: int | None,
+                    remote: RemoteObject | None = None) -> tuple[int, list[int]]:
     with ctx.db.write() as conn:
         comment = load_comment(conn, comment_id)
         check_community_user_action(conn, viewer, comment.community_id)
         if comment.creator_id != viewer.person_id:
             raise MootError("no_comment_edit_allowed")
-        values: dict[str, Any] = {"updated": utcnow()}
+        values: dict[str, Any] = {"updated": (remote and remote.updated) or utcnow()}
         if language_id is not None:
             values["language_id"] = check_language(language_id)
         if content is not None:
@@ -167,6 +174,7 @@ def do_edit_comment(ctx: Context, viewer: Viewer, comment_id: int, content: str 
         if content is not None:
             recipients = _union(recipients, notify_mentions(ctx, conn, comment_id,
                                                             viewer.person_id, content))
+        federate_comment(ctx, conn, comment_id, "Update")
     return comment_id, recipients
 
 
@@ -186,6 +194,7 @@ def do_delete_comment(ctx: Context, viewer: Viewer, comment_id: int,
             count_comment(conn, post, comment.creator_id, comment.published,
                           -1 if deleted else +1)
         recipients = reply_recipients(conn, comment_id)
+        federate_comment(ctx, conn, comment_id, "Delete" if deleted else "Restore")
     return comment_id, recipients
 
 
@@ -207,6 +216,8 @@ def do_like_comment(ctx: Context, viewer: Viewer, comment_id: int, score: int) -
                                              published=utcnow()))
         if old != score:
             apply_comment_vote(conn, comment_id, comment.creator_id, old, score)
+        federate_vote(ctx, conn, viewer.person_id, comment.ap_id, comment.community_id, old,
+                      score)
         return reply_recipients(conn, comment_id)
 
 

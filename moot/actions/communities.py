@@ -13,6 +13,7 @@ from moot.db import tables as t
 from moot.db.types import utcnow
 from moot.errors import MootError
 from moot.federation.keys import generate_keypair
+from moot.federation.outbox import federate_follow
 from moot.validation import check_actor_name, check_body, check_url
 from moot.views.people import Viewer
 
@@ -260,12 +261,15 @@ def remove_follower(conn: Connection, community: dict[str, Any], person_id: int,
 def do_follow_community(ctx: Context, viewer: Viewer, community_id: int, follow: bool) -> None:
     with ctx.db.write() as conn:
         community = load_community(conn, community_id, lock=True)
+        local = bool(viewer.person.get("local", True))
         if not follow:
-            remove_follower(conn, community, viewer.person_id, True)
+            remove_follower(conn, community, viewer.person_id, local)
+            federate_follow(ctx, conn, viewer.person_id, community_id, False)
             return
         check_community_user_action(conn, viewer, community)
         # A remote community accepts the follow later, over federation; until then it is Pending.
-        add_follower(conn, community, viewer.person_id, True, pending=not community["local"])
+        add_follower(conn, community, viewer.person_id, local, pending=not community["local"])
+        federate_follow(ctx, conn, viewer.person_id, community_id, True)
 
 
 def do_block_community(ctx: Context, viewer: Viewer, community_id: int, block: bool) -> None:

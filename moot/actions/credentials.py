@@ -166,7 +166,7 @@ def do_delete_account(ctx: Context, viewer: Viewer, password: str, delete_conten
 def _delete_content(conn: Connection, person_id: int) -> None:
     # Comments first, as a removal does: counts then follow the posts they still belong to.
     from moot.actions.comments import count_comment
-    from moot.actions.posts import _adjust_counts
+    from moot.actions.counts import count_post
 
     now = utcnow()
     c = t.comment.c
@@ -186,4 +186,4 @@ def _delete_content(conn: Connection, person_id: int) -> None:
             deleted=True, updated=now))
         if not (post["deleted"] or post["removed"]):
             fresh = conn.execute(select(t.post).where(p.id == post["id"])).mappings().one()
-            _adjust_counts(conn, dict(fresh), -1)
+            count_post(conn, dict(fresh), -1)

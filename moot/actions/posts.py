@@ -22,11 +22,13 @@ from moot.actions.communities import (
     is_moderator,
 )
 from moot.actions.counts import apply_post_vote, count_post
+from moot.actions.remote import RemoteObject
 from moot.actions.votes import check_vote
 from moot.context import Context
 from moot.db import tables as t
 from moot.db.types import utcnow
 from moot.errors import MootError
+from moot.federation.outbox import federate_post, federate_vote
 from moot.validation import (
     POST_BODY_MAX,
     URL_MAX,
@@ -164,7 +166,8 @@ def _mark_read(conn: Connection, person_id: int, post_ids: list[int]) -> None:
 # Writes ------------------------------------------------------------------------------------
 
 
-def do_create_post(ctx: Context, viewer: Viewer, community_id: int, form: PostForm) -> int:
+def do_create_post(ctx: Context, viewer: Viewer, community_id: int, form: PostForm,
+                   remote: RemoteObject | None = None) -> int:
     check_post_form(ctx, form)
     assert form.name is not None
     url = check_post_url(form.url) if form.url else None
@@ -175,20 +178,22 @@ def do_create_post(ctx: Context, viewer: Viewer, community_id: int, form: PostFo
                 not is_moderator(conn, community_id, viewer.person_id):
             raise MootError("only_mods_can_post_in_community")
         check_language(conn, form.language_id)
-        now = utcnow()
+        now = (remote and remote.published) or utcnow()
         post_id = int(conn.execute(insert(t.post).values(
             name=check_title(form.name), url=url, body=form.body or None,
             creator_id=viewer.person_id, community_id=community_id, published=now,
             nsfw=bool(community["nsfw"] or form.nsfw), alt_text=form.alt_text or None,
             thumbnail_url=check_post_url(form.custom_thumbnail) if form.custom_thumbnail else None,
-            ap_id=ctx.url(f"/post/pending-{uuid.uuid4().hex}"), local=True,
+            ap_id=remote.ap_id if remote else ctx.url(f"/post/pending-{uuid.uuid4().hex}"),
+            local=remote is None,
             language_id=form.language_id or 0, newest_comment_time=now,
             newest_comment_time_necro=now,
             # The creator's own upvote, inserted below.
             score=1, upvotes=1, downvotes=0,
         ).returning(t.post.c.id)).scalar_one())
-        conn.execute(update(t.post).where(t.post.c.id == post_id)
-                     .values(ap_id=ctx.url(f"/post/{post_id}")))
+        if remote is None:
+            conn.execute(update(t.post).where(t.post.c.id == post_id)
+                         .values(ap_id=ctx.url(f"/post/{post_id}")))
         conn.execute(insert(t.post_like).values(post_id=post_id, person_id=viewer.person_id,
                                                 score=1, published=now))
         _mark_read(conn, viewer.person_id, [post_id])
@@ -196,6 +201,7 @@ def do_create_post(ctx: Context, viewer: Viewer, community_id: int, form: PostFo
                      .values(post_score=t.person.c.post_score + 1))
         count_post(conn, {"creator_id": viewer.person_id, "community_id": community_id,
                               "comments": 0}, 1)
+        federate_post(ctx, conn, post_id, "Create")
     return post_id
 
 
@@ -218,7 +224,8 @@ def _edit_values(form: PostForm) -> dict[str, Any]:
     return values
 
 
-def do_edit_post(ctx: Context, viewer: Viewer, post_id: int, form: PostForm) -> int:
+def do_edit_post(ctx: Context, viewer: Viewer, post_id: int, form: PostForm,
+                 remote: RemoteObject | None = None) -> int:
     check_post_form(ctx, form)
     values = _edit_values(form)
     with ctx.db.write() as conn:
@@ -229,8 +236,9 @@ def do_edit_post(ctx: Context, viewer: Viewer, post_id: int, form: PostForm) -> 
         check_language(conn, form.language_id)
         if community["nsfw"]:
             values["nsfw"] = True  # every post of an NSFW community stays NSFW
-        values["updated"] = utcnow()
+        values["updated"] = (remote and remote.updated) or utcnow()
         conn.execute(update(t.post).where(t.post.c.id == post_id).values(**values))
+        federate_post(ctx, conn, post_id, "Update")
     return int(post["community_id"])
 
 
@@ -245,6 +253,7 @@ def do_delete_post(ctx: Context, viewer: Viewer, post_id: int, deleted: bool) ->
         conn.execute(update(t.post).where(t.post.c.id == post_id).values(deleted=deleted))
         if not post["removed"]:
             count_post(conn, post, -1 if deleted else 1)
+        federate_post(ctx, conn, post_id, "Delete" if deleted else "Restore")
     return int(post["community_id"])
 
 
@@ -266,6 +275,8 @@ def do_like_post(ctx: Context, viewer: Viewer, post_id: int, score: int) -> int:
                                              score=score, published=utcnow()))
         apply_post_vote(conn, post, old or 0, score)
         _mark_read(conn, viewer.person_id, [post_id])
+        federate_vote(ctx, conn, viewer.person_id, post["ap_id"], post["community_id"],
+                      old or 0, score)
     return int(post["community_id"])
 
 

@@ -64,7 +64,8 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def server_env(database_url: str, port: int, **settings: str) -> dict[str, str]:
+def server_env(database_url: str, port: int, public_host: str = "127.0.0.1",
+               **settings: str) -> dict[str, str]:
     """The process environment: this one without any MOOT_* leaking in, plus the server's settings.
 
     ``settings`` are extra MOOT_* values by setting name, e.g. ``allow_private_network="true"``.
@@ -72,7 +73,7 @@ def server_env(database_url: str, port: int, **settings: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MOOT_")}
     env.update({
         "MOOT_DATABASE_URL": database_url,
-        "MOOT_PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "MOOT_PUBLIC_URL": f"http://{public_host}:{port}",
         "MOOT_SETUP_ADMIN_USERNAME": ADMIN_NAME,
         "MOOT_SETUP_ADMIN_PASSWORD": ADMIN_PASSWORD,
         "MOOT_SETUP_SITE_NAME": "Moot Live Test",
@@ -105,11 +106,14 @@ def _wait_ready(server: LiveServer, timeout: float) -> None:
 
 
 def start_server(database_url: str, *, timeout: float = STARTUP_TIMEOUT,
-                 **settings: str) -> LiveServer:
-    """Start ``moot serve`` on ``database_url`` and return once it answers."""
+                 public_host: str = "127.0.0.1", **settings: str) -> LiveServer:
+    """Start ``moot serve`` on ``database_url`` and return once it answers.
+
+    ``public_host`` names the instance in its ids (federation tests map moot-alpha, moot-beta
+    and moot-gamma to 127.0.0.1 in /etc/hosts); a fresh database is created with that URL."""
     for attempt in range(3):
         port = free_port()
-        env = server_env(database_url, port, **settings)
+        env = server_env(database_url, port, public_host, **settings)
         fd, log_name = tempfile.mkstemp(prefix="moot-live-", suffix=".log")
         with os.fdopen(fd, "wb") as log_file:
             process = subprocess.Popen(
@@ -117,7 +121,7 @@ def start_server(database_url: str, *, timeout: float = STARTUP_TIMEOUT,
                  str(port)],
                 cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log_file,
                 stderr=subprocess.STDOUT)
-        server = LiveServer(url=f"http://127.0.0.1:{port}", port=port, database_url=database_url,
+        server = LiveServer(url=f"http://{public_host}:{port}", port=port, database_url=database_url,
                             process=process, log_path=Path(log_name), env=env)
         try:
             _wait_ready(server, timeout)

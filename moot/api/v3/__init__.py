@@ -10,7 +10,7 @@ from fastapi import APIRouter
 # learn what the v3 surface is.
 ROUTE_MODULES = ("site", "account", "communities", "people", "comments", "inbox", "posts",
                  "search", "reports", "admin",
-                 "moderation", "messages", "settings", "credentials")
+                 "moderation", "messages", "settings", "credentials", "resolve")
 
 
 def routers() -> list[APIRouter]:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-26 21:18:30.999186
+Create Date: 2026-11-26 21:18:50.207501
 """
 from alembic import op
 import sqlalchemy as sa
@@ -18,6 +18,45 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table('ap_delivery',
+    sa.Column('domain', sa.Text(), nullable=False),
+    sa.Column('last_id', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('fail_count', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('next_attempt', moot.db.types.UtcDateTime(), nullable=True),
+    sa.Column('last_success', moot.db.types.UtcDateTime(), nullable=True),
+    sa.Column('lease_until', moot.db.types.UtcDateTime(), nullable=True),
+    sa.Column('dead', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('published', moot.db.types.UtcDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('domain', name=op.f('pk_ap_delivery'))
+    )
+    op.create_table('ap_inbox',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('activity_id', sa.Text(), nullable=False),
+    sa.Column('actor', sa.Text(), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('state', sa.String(length=10), server_default='queued', nullable=False),
+    sa.Column('attempts', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('next_attempt', moot.db.types.UtcDateTime(), nullable=False),
+    sa.Column('lease_until', moot.db.types.UtcDateTime(), nullable=True),
+    sa.Column('reason', sa.Text(), nullable=True),
+    sa.Column('published', moot.db.types.UtcDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_ap_inbox')),
+    sa.UniqueConstraint('activity_id', name=op.f('uq_ap_inbox_activity_id'))
+    )
+    with op.batch_alter_table('ap_inbox', schema=None) as batch_op:
+        batch_op.create_index('ix_ap_inbox_state_next', ['state', 'next_attempt'], unique=False)
+
+    op.create_table('ap_outbox',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('ap_id', sa.Text(), nullable=False),
+    sa.Column('actor_id', sa.Text(), nullable=False),
+    sa.Column('data', sa.Text(), nullable=False),
+    sa.Column('community_id', sa.Integer(), nullable=True),
+    sa.Column('inboxes', sa.Text(), server_default='[]', nullable=False),
+    sa.Column('published', moot.db.types.UtcDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_ap_outbox')),
+    sa.UniqueConstraint('ap_id', name=op.f('uq_ap_outbox_ap_id'))
+    )
     op.create_table('instance',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('domain', sa.Text(), nullable=False),
@@ -1036,6 +1075,12 @@ def downgrade() -> None:
     op.drop_table('secret')
     op.drop_table('language')
     op.drop_table('instance')
+    op.drop_table('ap_outbox')
+    with op.batch_alter_table('ap_inbox', schema=None) as batch_op:
+        batch_op.drop_index('ix_ap_inbox_state_next')
+
+    op.drop_table('ap_inbox')
+    op.drop_table('ap_delivery')
 
 
 def _dialect_specific_upgrade() -> None:

@@ -1,0 +1,183 @@
+"""Recording outgoing activities, in the same transaction as the change they announce.
+
+An action calls one of the ``federate_*`` functions with its open connection; the activity is
+built from the rows as they are now and appended to ``ap_outbox``. Delivery (delivery.py) reads
+the log later. Who receives what follows Lemmy (federation.md §1.6): an activity in a local
+community is wrapped in an Announce by the community and goes to its follower instances; one in
+a remote community goes to that community's inbox, which announces it.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import Connection, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from moot.context import Context
+from moot.db import tables as t
+from moot.db.types import utcnow
+from moot.federation.objects import CONTEXT, PUBLIC, note_json, page_json
+
+
+def activity_id(ctx: Context, kind: str) -> str:
+    return ctx.url(f"/activities/{kind.lower()}/{uuid.uuid4()}")
+
+
+def domain_of(url: str) -> str:
+    return urlsplit(url).netloc.lower()
+
+
+def targets(conn: Connection, row: Any) -> dict[str, set[str]]:
+    """Inbox URLs of one log row, by instance domain: explicit ones and remote followers'."""
+    inboxes: set[str] = set(json.loads(row.inboxes))
+    if row.community_id is not None:
+        follower = t.community_follower
+        inboxes.update(conn.execute(
+            select(func.coalesce(t.person.c.shared_inbox_url, t.person.c.inbox_url))
+            .join(follower, follower.c.person_id == t.person.c.id)
+            .where(follower.c.community_id == row.community_id,
+                   t.person.c.local.is_(False))).scalars())
+    by_domain: dict[str, set[str]] = {}
+    for inbox in inboxes:
+        by_domain.setdefault(domain_of(inbox), set()).add(inbox)
+    return by_domain
+
+
+def append(conn: Connection, activity: dict[str, Any], *, community_id: int | None = None,
+           inboxes: list[str] | None = None) -> None:
+    """Append one activity to the outgoing log (delivered to community followers and/or inboxes).
+
+    An instance addressed for the first time gets its delivery cursor here, just before this
+    row, so nothing recorded for it can be skipped."""
+    document = {"@context": CONTEXT, **activity}
+    row_id = conn.execute(insert(t.ap_outbox).values(
+        ap_id=activity["id"], actor_id=activity["actor"], data=json.dumps(document),
+        community_id=community_id, inboxes=json.dumps(inboxes or []), published=utcnow(),
+    ).returning(t.ap_outbox.c.id)).scalar_one()
+    row = conn.execute(select(t.ap_outbox).where(t.ap_outbox.c.id == row_id)).one()
+    domains = set(targets(conn, row))
+    if not domains:
+        return
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    conn.execute(dialect.insert(t.ap_delivery).on_conflict_do_nothing(), [
+        {"domain": domain, "last_id": row_id - 1, "published": utcnow()}
+        for domain in sorted(domains)])
+
+
+def _community(conn: Connection, community_id: int) -> Any:
+    return conn.execute(select(t.community).where(t.community.c.id == community_id)).mappings().one()
+
+
+def _person(conn: Connection, person_id: int) -> Any:
+    return conn.execute(select(t.person).where(t.person.c.id == person_id)).mappings().one()
+
+
+def announce(ctx: Context, conn: Connection, community: Any, inner: dict[str, Any]) -> None:
+    """FEP-1b12: the community forwards an activity it accepted, unchanged, to its followers."""
+    inner = {k: v for k, v in inner.items() if k != "@context"}
+    kind = str(inner.get("type", "activity")).lower()
+    append(conn, {
+        "type": "Announce", "id": ctx.url(f"/activities/announce/{kind}/{uuid.uuid4()}"),
+        "actor": community["actor_id"], "to": [PUBLIC], "cc": [community["followers_url"]],
+        "object": inner, "audience": community["actor_id"],
+    }, community_id=community["id"])
+
+
+def send_in_community(ctx: Context, conn: Connection, community_id: int,
+                      activity: dict[str, Any]) -> None:
+    """Route a local person's activity: announce it (local community) or send it to the group."""
+    community = _community(conn, community_id)
+    if community["visibility"] != "Public":
+        return  # a LocalOnly community does not federate, as in Lemmy
+    if community["local"]:
+        announce(ctx, conn, community, activity)
+    else:
+        append(conn, activity, inboxes=[community["shared_inbox_url"] or community["inbox_url"]])
+
+
+def _local_actor(conn: Connection, person_id: int) -> Any | None:
+    person = _person(conn, person_id)
+    return person if person["local"] else None
+
+
+def federate_post(ctx: Context, conn: Connection, post_id: int, verb: str) -> None:
+    """Create, Update, Delete or Restore (Undo Delete) of a local person's post."""
+    post = conn.execute(select(t.post).where(t.post.c.id == post_id)).mappings().one()
+    _federate_content(ctx, conn, post, post["community_id"], verb,
+                      lambda: page_json(conn, post))
+
+
+def federate_comment(ctx: Context, conn: Connection, comment_id: int, verb: str) -> None:
+    comment = conn.execute(select(t.comment, t.post.c.community_id)
+                           .join(t.post, t.post.c.id == t.comment.c.post_id)
+                           .where(t.comment.c.id == comment_id)).mappings().one()
+    _federate_content(ctx, conn, comment, comment["community_id"], verb,
+                      lambda: note_json(conn, comment))
+
+
+def _federate_content(ctx: Context, conn: Connection, row: Any, community_id: int, verb: str,
+                      build: Any) -> None:
+    actor = _local_actor(conn, row["creator_id"])
+    if actor is None:
+        return
+    community = _community(conn, community_id)
+    base = {"actor": actor["actor_id"], "to": [PUBLIC], "cc": [community["actor_id"]],
+            "audience": community["actor_id"]}
+    if verb in ("Create", "Update"):
+        activity = {**base, "type": verb, "id": activity_id(ctx, verb), "object": build()}
+    else:
+        delete = {**base, "type": "Delete", "id": activity_id(ctx, "Delete"),
+                  "object": row["ap_id"]}
+        activity = delete if verb == "Delete" else {
+            **base, "type": "Undo", "id": activity_id(ctx, "Undo"), "object": delete}
+    send_in_community(ctx, conn, community_id, activity)
+
+
+def federate_vote(ctx: Context, conn: Connection, person_id: int, object_ap_id: str,
+                  community_id: int, old: int, new: int) -> None:
+    """Like, Dislike, or Undo of the previous vote (votes carry no to/cc, as in Lemmy)."""
+    actor = _local_actor(conn, person_id)
+    if actor is None or old == new:
+        return
+    community = _community(conn, community_id)
+
+    def vote(score: int) -> dict[str, Any]:
+        kind = "Like" if score > 0 else "Dislike"
+        return {"type": kind, "id": activity_id(ctx, kind), "actor": actor["actor_id"],
+                "object": object_ap_id, "audience": community["actor_id"]}
+
+    if new == 0:
+        send_in_community(ctx, conn, community_id, {
+            "type": "Undo", "id": activity_id(ctx, "Undo"), "actor": actor["actor_id"],
+            "object": vote(old), "audience": community["actor_id"]})
+    else:
+        send_in_community(ctx, conn, community_id, vote(new))
+
+
+def federate_follow(ctx: Context, conn: Connection, person_id: int, community_id: int,
+                    follow: bool) -> None:
+    """A local person follows or leaves a remote community: Follow / Undo Follow to the group."""
+    actor = _local_actor(conn, person_id)
+    community = _community(conn, community_id)
+    if actor is None or community["local"]:
+        return
+    activity = {"type": "Follow", "id": activity_id(ctx, "Follow"), "actor": actor["actor_id"],
+                "object": community["actor_id"], "to": [community["actor_id"]]}
+    if not follow:
+        activity = {"type": "Undo", "id": activity_id(ctx, "Undo"), "actor": actor["actor_id"],
+                    "object": activity, "to": [community["actor_id"]]}
+    append(conn, activity, inboxes=[community["inbox_url"]])
+
+
+def federate_accept(ctx: Context, conn: Connection, community_id: int, follower_inbox: str,
+                    follow: dict[str, Any]) -> None:
+    """A local community accepts a remote person's Follow (as Lemmy does, automatically)."""
+    community = _community(conn, community_id)
+    follow = {k: v for k, v in follow.items() if k != "@context"}
+    append(conn, {"type": "Accept", "id": activity_id(ctx, "Accept"),
+                  "actor": community["actor_id"], "to": [follow.get("actor")], "object": follow},
+           inboxes=[follower_inbox])

@@ -1,0 +1,128 @@
+"""The inbox door: verify a delivered activity and store it for the worker (DESIGN.md decision 3).
+
+Checks, as Lemmy makes them (federation.md §3.1, §3.6): a JSON object with id, type and actor;
+id and actor on the same host, neither on ours; a draft-cavage signature by the actor's key over
+the Digest of the body, signed within the hour. A key that does not verify is refetched once
+(the actor may have rotated it). Then the raw body is stored, unique on its id.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from moot.context import Context
+from moot.db import tables as t
+from moot.db.types import utcnow
+from moot.federation.actors import BadActor, get_actor, is_local_url
+from moot.federation.http import FetchError
+from moot.federation.signatures import (
+    SignatureError,
+    key_owner,
+    parse_signature,
+    verify_request,
+)
+
+MAX_ACTIVITY_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Refused(Exception):
+    status: int
+    reason: str
+
+
+def _id_of(value: Any) -> str | None:
+    if isinstance(value, dict):
+        value = value.get("id")
+    return value if isinstance(value, str) else None
+
+
+def parse_activity(body: bytes) -> dict[str, Any]:
+    if len(body) > MAX_ACTIVITY_BYTES:
+        raise Refused(413, "activity is over 1 MiB")
+    try:
+        activity = json.loads(body)
+    except ValueError as exc:
+        raise Refused(400, "body is not JSON") from exc
+    if not isinstance(activity, dict):
+        raise Refused(400, "activity is not a JSON object")
+    for key in ("id", "type"):
+        if not isinstance(activity.get(key), str):
+            raise Refused(400, f"activity lacks {key}")
+    if _id_of(activity.get("actor")) is None:
+        raise Refused(400, "activity lacks actor")
+    return activity
+
+
+def verify(ctx: Context, method: str, url: str, headers: Mapping[str, str], body: bytes,
+           activity: dict[str, Any]) -> str:
+    """The verified actor id of ``activity``, or Refused (401 for signature problems)."""
+    actor_id = str(_id_of(activity["actor"]))
+    parts_id, parts_actor = urlsplit(activity["id"]), urlsplit(actor_id)
+    if parts_id.netloc.lower() != parts_actor.netloc.lower():
+        raise Refused(400, "activity id and actor are on different hosts")
+    if is_local_url(ctx, actor_id):
+        raise Refused(400, "activity claims a local actor")
+    if "signature" not in headers:
+        raise Refused(401, "request is not signed")
+    try:
+        parsed = parse_signature(headers["signature"])
+    except SignatureError as exc:
+        raise Refused(401, str(exc)) from exc
+    if key_owner(parsed.key_id) != actor_id:
+        raise Refused(401, "request is not signed by the activity's actor")
+    for refresh in (False, True):
+        try:
+            actor = get_actor(ctx, actor_id, refresh=refresh)
+            verify_request(method, url, headers, body, actor.public_key, parsed)
+            return actor_id
+        except SignatureError as exc:
+            if refresh or exc.args[0] != "signature does not verify":
+                raise Refused(401, str(exc)) from exc
+        except (FetchError, BadActor) as exc:
+            raise Refused(401 if not refresh else 400, f"cannot get the actor's key: {exc}") \
+                from exc
+    raise AssertionError("unreachable")
+
+
+def store(ctx: Context, activity: dict[str, Any], actor_id: str) -> bool:
+    """Queue the activity; False when this id was received before (applied once)."""
+    now = utcnow()
+    try:
+        with ctx.db.write() as conn:
+            conn.execute(t.ap_inbox.insert().values(
+                activity_id=activity["id"], actor=actor_id, body=json.dumps(activity),
+                state="queued", attempts=0, next_attempt=now, published=now))
+            # A delivery from an instance proves it is alive again.
+            conn.execute(update(t.ap_delivery).where(
+                t.ap_delivery.c.domain == urlsplit(actor_id).netloc.lower(),
+                t.ap_delivery.c.dead.is_(True)).values(dead=False, fail_count=0,
+                                                       next_attempt=None))
+    except IntegrityError:
+        return False
+    return True
+
+
+def receive(ctx: Context, url: str, headers: Mapping[str, str], body: bytes) -> tuple[int, str]:
+    """Everything the inbox route does: (status, reason)."""
+    try:
+        activity = parse_activity(body)
+        actor_id = verify(ctx, "POST", url, headers, body, activity)
+    except Refused as refused:
+        return refused.status, refused.reason
+    if not store(ctx, activity, actor_id):
+        return 200, "already received"
+    return 202, "accepted"
+
+
+def was_received(ctx: Context, activity_id: str) -> bool:
+    with ctx.db.read() as conn:
+        return conn.execute(select(t.ap_inbox.c.id).where(
+            t.ap_inbox.c.activity_id == activity_id)).first() is not None
