@@ -10,6 +10,7 @@ from starlette.middleware.cors import CORSMiddleware
 
 from moot.api.errors import CrashGuard, install_error_handlers
 from moot.api.ratelimit import RateLimitMiddleware
+from moot.api.timing import ServerTiming
 from moot.api.v3 import routers as v3_routers
 from moot.api.v3.deps import Api
 from moot.config import Settings
@@ -41,4 +42,5 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"],
                        allow_headers=["*"], expose_headers=["*"], max_age=3600)
     app.add_middleware(CrashGuard)
+    app.add_middleware(ServerTiming)  # outermost: times everything below it
     return app
