@@ -175,9 +175,22 @@ def _flush(conn: Connection, buffer: dict[str, list[dict[str, Any]]], rows: dict
     with conn.begin():
         for name in LOAD_ORDER:
             if buffer[name]:
-                conn.execute(insert(getattr(t, name)), buffer[name])
+                if conn.dialect.name == "postgresql":
+                    _copy(conn, name, buffer[name])
+                else:
+                    conn.execute(insert(getattr(t, name)), buffer[name])
                 rows[name] += len(buffer[name])
                 buffer[name] = []
+
+
+def _copy(conn: Connection, table: str, rows: list[dict[str, Any]]) -> None:
+    """COPY … FROM STDIN: PostgreSQL's bulk path (executemany ran at under 1,000 rows/s)."""
+    names = list(rows[0])
+    raw: Any = conn.connection.driver_connection  # psycopg, inside this transaction
+    columns = ", ".join(f'"{n}"' for n in names)
+    with raw.cursor() as cursor, cursor.copy(f'COPY "{table}" ({columns}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row([row[n] for n in names])
 
 
 def _write_totals(conn: Connection, forum: Forum) -> None:
