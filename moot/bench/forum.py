@@ -11,6 +11,7 @@ of the activity, as on a real forum.
 from __future__ import annotations
 
 import bisect
+import heapq
 import itertools
 import random
 from collections.abc import Iterator
@@ -185,10 +186,12 @@ class Forum:
         followers = [(0, min(READER_FOLLOWS, self.scale.communities))]
         followers += [(i, min(self.scale.follows_each, self.scale.communities))
                       for i in range(1, min(self.scale.followers + 1, self.scale.people))]
+        communities = range(self.scale.communities)
         for person, wanted in followers:
-            chosen: set[int] = set()
-            while len(chosen) < wanted:
-                chosen.add(self._community())
+            # Weighted sampling without replacement (Efraimidis-Spirakis keys u^(1/w)): drawing
+            # from the Zipf law until enough distinct ones came up took a minute at scale M.
+            keys = [self.rng.random() ** (c + 1) for c in communities]  # w = 1/(c+1)
+            chosen = heapq.nlargest(wanted, communities, key=keys.__getitem__)
             rows = []
             for community in sorted(chosen):
                 self.totals.subscribers[community] += 1
