@@ -10,6 +10,7 @@ from starlette.middleware.cors import CORSMiddleware
 
 from moot.api.errors import CrashGuard, install_error_handlers
 from moot.api.ratelimit import RateLimitMiddleware
+from moot.api.timing import ServerTiming
 from moot.api.v3 import routers as v3_routers
 from moot.api.v3.deps import Api
 from moot.config import Settings
@@ -46,4 +47,5 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     # Before routing: ActivityPub JSON for paths that are also web pages (federation/negotiate.py).
     app.add_middleware(ActivityPubNegotiation)
     app.add_middleware(CrashGuard)
+    app.add_middleware(ServerTiming)  # outermost: times everything below it
     return app

@@ -1,4 +1,4 @@
-"""The ``moot`` command: serve, migrate, worker."""
+"""The ``moot`` command: serve, migrate, worker, bench."""
 
 from __future__ import annotations
 
@@ -68,6 +68,50 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench_seed(args: argparse.Namespace) -> int:
+    from moot.bench.forum import SCALES
+    from moot.bench.seed import SeedError, seed
+
+    settings = _settings(args)
+    try:
+        report = seed(settings, SCALES[args.scale], args.seed, show_progress=not args.quiet)
+    except SeedError as exc:
+        print(f"moot: {exc}", file=sys.stderr)
+        return 1
+    total = sum(report.rows.values())
+    print(f"seeded scale {report.scale} (seed {report.seed}) on {report.database}: "
+          f"{total:,} rows in {report.seconds:.1f} s")
+    for name, rows in report.rows.items():
+        print(f"  {name:<20} {rows:>12,}")
+    return 0
+
+
+def cmd_bench_run(args: argparse.Namespace) -> int:
+    from moot.bench.run import run_benchmark
+
+    return run_benchmark(_settings(args), scale=args.scale, seconds=args.seconds,
+                         connections=args.connections, note=args.note)
+
+
+def _add_bench(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from moot.bench.forum import SCALES
+
+    bench = sub.add_parser("bench", help="fill a database with a synthetic forum; measure it")
+    bench_sub = bench.add_subparsers(dest="bench_command", required=True)
+    seed = bench_sub.add_parser("seed", help="fill the configured (fresh) database")
+    seed.add_argument("--scale", choices=list(SCALES), default="S")
+    seed.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    seed.add_argument("--quiet", action="store_true", help="no progress bar")
+    seed.set_defaults(func=cmd_bench_seed)
+    run = bench_sub.add_parser("run", help="serve the seeded database and measure it")
+    run.add_argument("--scale", choices=list(SCALES), required=True,
+                     help="the scale the database was seeded with (names the result file)")
+    run.add_argument("--seconds", type=float, default=5.0, help="duration of each measurement")
+    run.add_argument("--connections", type=int, default=8, help="concurrent client connections")
+    run.add_argument("--note", default="", help="recorded with the result, e.g. machine shared")
+    run.set_defaults(func=cmd_bench_run)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="moot", description="Moot: a federated forum server")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -79,6 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     migrate.set_defaults(func=cmd_migrate)
     worker = sub.add_parser("worker", help="process received activities and deliver sent ones")
     worker.set_defaults(func=cmd_worker)
+    _add_bench(sub)
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))

@@ -86,7 +86,9 @@ def comment_view_query(viewer: Viewer | None) -> Select[Any]:
     return select(*columns).select_from(source)
 
 
-def comment_view_from(row: Any, viewer: Viewer | None) -> dict[str, Any]:
+def comment_view_from(row: Any, viewer: Viewer | None,
+                      seen: dict[tuple[str, Any], dict[str, Any]] | None = None) -> dict[str, Any]:
+    """``seen`` shares one dict per creator, post and community across the views of a list."""
     comment = pick(row, "c_", COMMENT)
     if (comment["deleted"] or comment["removed"]) and not (viewer and viewer.admin):
         comment["content"] = ""  # the tree keeps its shape; the words are gone
@@ -94,9 +96,9 @@ def comment_view_from(row: Any, viewer: Viewer | None) -> dict[str, Any]:
     counts["comment_id"] = comment["id"]
     view = {
         "comment": comment,
-        "creator": pick(row, "u_", PERSON),
-        "post": pick(row, "p_", POST),
-        "community": pick(row, "m_", COMMUNITY),
+        "creator": _shared(seen, row, "u_", PERSON),
+        "post": _shared(seen, row, "p_", POST),
+        "community": _shared(seen, row, "m_", COMMUNITY),
         "counts": counts,
         "creator_banned_from_community": bool(row["creator_banned"]),
         "banned_from_community": bool(row["banned"]),
@@ -109,6 +111,20 @@ def comment_view_from(row: Any, viewer: Viewer | None) -> dict[str, Any]:
     if row["my_vote"] is not None:
         view["my_vote"] = int(row["my_vote"])
     return view
+
+
+def _shared(seen: dict[tuple[str, Any], dict[str, Any]] | None, row: Any, prefix: str,
+            names: tuple[str, ...]) -> dict[str, Any]:
+    # A thread's 300 comments carry one post and one community: building those dicts once
+    # halved the time of a tree fetch (bench/README.md). The JSON is the same; nothing edits
+    # these dicts after they are built.
+    if seen is None:
+        return pick(row, prefix, names)
+    key = (prefix, row[prefix + "id"])
+    found = seen.get(key)
+    if found is None:
+        found = seen[key] = pick(row, prefix, names)
+    return found
 
 
 def _visible(query: Select[Any], viewer: Viewer | None) -> Select[Any]:
@@ -262,7 +278,8 @@ def list_comments(ctx: Context, viewer: Viewer | None, f: CommentFilter) -> list
             order.append(c.distinguished.desc())
         order += comment_order(f.sort, utcnow())
         rows = conn.execute(query.order_by(*order).limit(limit).offset(offset)).mappings()
-        return [comment_view_from(r, viewer) for r in rows]
+        seen: dict[tuple[str, Any], dict[str, Any]] = {}
+        return [comment_view_from(r, viewer, seen) for r in rows]
 
 
 def _listing_type(ctx: Context, viewer: Viewer | None, f: CommentFilter,

@@ -1,0 +1,1 @@
+"""Benchmarks at scale: ``moot bench seed`` fills a database, ``moot bench run`` measures it."""

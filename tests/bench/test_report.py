@@ -1,0 +1,44 @@
+"""The README tables of `moot bench run` are rebuilt from the result files, in place."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from moot.bench.load import percentile
+from moot.bench.report import END, START, write_result
+
+
+def result(time: str, hot_p50: float) -> dict[str, object]:
+    timing = {"requests": 10, "errors": 0, "per_second": 100.0, "client_p50_ms": hot_p50 + 1,
+              "client_p99_ms": 9.0, "server_p50_ms": hot_p50, "server_p99_ms": 8.0,
+              "statuses": {"200": 10}}
+    case = {"name": "post/list All Hot first page", "path": "/api/v3/post/list",
+            "authenticated": False, "one_connection": timing, "concurrent": timing}
+    return {"benchmark": "scale", "database": "sqlite", "scale": "S", "date": time[:10],
+            "time": time, "note": "", "connections": 8, "seconds_per_measurement": 3,
+            "startup_s": 2.0, "server_memory": {"rss_mb": 90.0, "peak_rss_mb": 95.0},
+            "cases": [case], "writes": [{"name": "votes (post/like) with readers",
+                                         "writers": timing, "readers": timing}]}
+
+
+def test_tables_are_rebuilt_between_the_markers(tmp_path: Path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# Benchmarks\n\nBefore.\n\n{START}\nold\n{END}\n\nAfter.\n")
+    write_result(result("2026-11-25T10:00:00Z", 4.25), tmp_path)
+    path = write_result(result("2026-11-26T10:00:00Z", 3.5), tmp_path)
+    assert json.loads(path.read_text())["cases"][0]["one_connection"]["server_p50_ms"] == 3.5
+    text = readme.read_text()
+    assert text.startswith("# Benchmarks\n\nBefore.") and text.endswith("After.\n")
+    assert "old" not in text and text.count(START) == 1
+    assert "| 2026-11-25 10:00 | sqlite | S | 4.2 / 8.0 | 100 |" in text
+    assert "| 2026-11-26 10:00 | sqlite | S | 3.5 / 8.0 | 100 |" in text
+    # One detail table, for the latest run of each database and scale.
+    assert text.count("#### sqlite, scale S") == 1 and "2026-11-26T10:00:00Z" in text
+
+
+def test_percentiles() -> None:
+    values = [float(v) for v in range(1, 101)]
+    assert percentile(values, 50) == 50.5
+    assert percentile(values, 99) == 99.01
+    assert percentile([], 50) is None
