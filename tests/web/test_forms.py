@@ -109,9 +109,11 @@ def test_forms_without_the_right_csrf_token_are_refused(api: ApiClient, web: Web
     stolen = other_web.csrf(f"/post/{post_id}")
     other = web.client.post(path, data={"content": "x", "csrf": stolen}, follow_redirects=False)
     assert other.status_code == 403
-    # The right token, but posted from another site.
-    web.form(path, {"content": "cross-site"}, page=f"/post/{post_id}", expect=403,
-             headers={"Origin": "https://evil.example"})
+    # The right token, but posted from another site: the login cookie does not even count.
+    token = web.csrf(f"/post/{post_id}")
+    cross = web.client.post(path, data={"content": "cross-site", "csrf": token},
+                            headers={"Origin": "https://evil.example"}, follow_redirects=False)
+    assert cross.status_code in (401, 403)
     # Logging out changes the token: a page kept open before cannot post afterwards.
     old = web.csrf(f"/post/{post_id}")
     web.form("/logout", {})
@@ -144,3 +146,21 @@ def test_hostile_content_renders_inert(api: ApiClient, web: WebClient) -> None:
                 value = (element.attrs.get(name) or "").strip().lower()
                 assert not value.startswith(("javascript:", "data:text")), (path, value)
         assert "&lt;script&gt;" in html or path == "/u/alice"
+
+
+def test_api_writes_from_another_site_do_not_count_the_cookie(api: ApiClient,
+                                                              web: WebClient) -> None:
+    _alice, _community, post_id = _setup(api)
+    web.login("alice")
+    body = {"post_id": post_id, "content": "sent by another site"}
+    cross = web.client.post("/api/v3/comment", json=body,
+                            headers={"Origin": "https://evil.example"})
+    assert cross.status_code == 401 and cross.json() == {"error": "incorrect_login"}
+    same = web.client.post("/api/v3/comment", json=body,
+                           headers={"Origin": "http://testserver"})
+    assert same.status_code == 200
+    # An app sending its token in the header is not a browser riding a cookie.
+    header = web.client.post("/api/v3/comment", json=body, headers={
+        "Origin": "https://app.example", "Authorization": f"Bearer {_alice.token}"})  # type: ignore[attr-defined]
+    assert header.status_code == 200
+    assert len(_comments(api, post_id)) == 2
