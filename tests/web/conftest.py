@@ -54,3 +54,7 @@ def other_web(app: object) -> Iterator[WebClient]:
     """A second browser (its own cookies) on the same server."""
     with TestClient(app, raise_server_exceptions=False) as client:  # type: ignore[arg-type]
         yield WebClient(client)
+
+
+# The real-server fixtures (start_live_server, live_process, live_server) for browser tests.
+from tests.clients.conftest import live_process, live_server, start_live_server  # noqa: E402,F401
