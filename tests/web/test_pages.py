@@ -76,11 +76,11 @@ def test_counts_own_vote_and_edited_mark(api: ApiClient, web: WebClient) -> None
     web.login("bob")
     doc = parse(web.get(f"/post/{post_id}").text)
     reply = doc.by_id(f"c{_cid(t['reply'])}")
-    votes = reply.first("div", "votes")
+    votes = reply.first("form", "votes")
     up, down = votes.first("button", "up"), votes.first("button", "down")
     assert up.first("span", "n").text() == "1" and down.first("span", "n").text() == "1"
     assert up.attrs["aria-pressed"] == "false" and down.attrs["aria-pressed"] == "true"
-    post_votes = doc.first("article", "post").first("div", "votes")
+    post_votes = doc.first("article", "post").first("form", "votes")
     assert post_votes.first("button", "up").attrs["aria-pressed"] == "true"
     assert post_votes.first("button", "up").first("span", "n").text() == "2"
     top = doc.by_id(f"c{_cid(t['top'])}")

@@ -2,10 +2,13 @@
 // (plain POST, then a redirect); this only sends the same form with fetch and updates the page.
 "use strict";
 
-function send(form) {
+function send(form, submitter) {
+  var data = new FormData(form);
+  // A vote form's two buttons carry the score: send the one that was pressed.
+  if (submitter && submitter.name) { data.set(submitter.name, submitter.value); }
   return fetch(form.action, {
     method: "POST",
-    body: new URLSearchParams(new FormData(form)),
+    body: new URLSearchParams(data),
     headers: { "X-Requested-With": "moot" },
     credentials: "same-origin",
   }).then(function (response) {
@@ -23,15 +26,15 @@ function showVotes(box, data) {
   up.setAttribute("aria-pressed", data.my_vote === 1 ? "true" : "false");
   down.setAttribute("aria-pressed", data.my_vote === -1 ? "true" : "false");
   // The next click on the same arrow takes the vote back.
-  up.form.elements.score.value = data.my_vote === 1 ? "0" : "1";
-  down.form.elements.score.value = data.my_vote === -1 ? "0" : "-1";
+  up.value = data.my_vote === 1 ? "0" : "1";
+  down.value = data.my_vote === -1 ? "0" : "-1";
 }
 
-function vote(form) {
-  var box = form.closest(".votes");
+function vote(form, submitter) {
+  var box = form;
   box.classList.add("busy");
-  send(form).then(function (data) { showVotes(box, data); })
-    .catch(function () { form.submit(); })
+  send(form, submitter).then(function (data) { showVotes(box, data); })
+    .catch(function () { form.dataset.plain = "1"; form.requestSubmit(submitter); })
     .finally(function () { box.classList.remove("busy"); });
 }
 
@@ -55,9 +58,9 @@ function reply(form) {
 
 document.addEventListener("submit", function (event) {
   var form = event.target;
-  if (form.classList.contains("vote")) {
+  if (form.classList.contains("votes") && !form.dataset.plain) {
     event.preventDefault();
-    vote(form);
+    vote(form, event.submitter);
   } else if (form.classList.contains("reply-form") || form.classList.contains("comment-form")) {
     event.preventDefault();
     reply(form);
