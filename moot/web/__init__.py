@@ -12,7 +12,7 @@ from pathlib import Path
 from fastapi import APIRouter
 
 STATIC_DIR = Path(__file__).parent / "static"
-ROUTE_MODULES = ("accounts", "posts", "comments", "communities", "people", "search")
+ROUTE_MODULES = ("accounts", "posts", "comments", "communities", "people", "search", "inbox")
 
 
 def routers() -> list[APIRouter]:

@@ -57,4 +57,4 @@ def other_web(app: object) -> Iterator[WebClient]:
 
 
 # The real-server fixtures (start_live_server, live_process, live_server) for browser tests.
-from tests.clients.conftest import live_process, live_server, start_live_server  # noqa: E402,F401
+from tests.clients.conftest import live_process, live_server, start_live_server  # noqa: F401

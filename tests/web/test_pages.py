@@ -113,7 +113,7 @@ def test_comment_page_focuses_on_the_comment(api: ApiClient, web: WebClient) -> 
 
 
 def test_listing_community_person_and_search_pages(api: ApiClient, web: WebClient) -> None:
-    t = _thread(api)
+    _thread(api)
     front = parse(web.get("/").text)
     card = front.first("article", "post-card")
     assert card.first("h2").first("a").text() == "Cats are great"
