@@ -164,3 +164,14 @@ def test_api_writes_from_another_site_do_not_count_the_cookie(api: ApiClient,
         "Origin": "https://app.example", "Authorization": f"Bearer {_alice.token}"})  # type: ignore[attr-defined]
     assert header.status_code == 200
     assert len(_comments(api, post_id)) == 2
+
+
+def test_web_forms_spend_the_api_rate_limit_buckets(api: ApiClient, web: WebClient,
+                                                    admin: str) -> None:
+    api.put("/site", {"rate_limit_register": 2, "rate_limit_register_per_second": 3600},
+            token=admin)
+    data = {"username_or_email": "nobody", "password": "wrong-password"}
+    for _ in range(2):
+        web.form("/login", data, page="/login", expect=400)
+    refused = web.form("/login", data, page="/login", expect=400)
+    assert refused.json() == {"error": "rate_limit_error"}
