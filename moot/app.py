@@ -1,4 +1,4 @@
-"""Builds the ASGI application: the v3 API, nodeinfo, and (later) pages and federation."""
+"""Builds the ASGI application: the v3 API, nodeinfo, the web pages, and (later) federation."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ import warnings
 
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
+from starlette.staticfiles import StaticFiles
 
+from moot import web
 from moot.api.errors import CrashGuard, install_error_handlers
 from moot.api.ratelimit import RateLimitMiddleware
 from moot.api.timing import ServerTiming
@@ -40,6 +42,9 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         app.include_router(router, prefix="/api/v3")
     app.include_router(nodeinfo.router)
     app.include_router(federation_routes.router)
+    for router in web.routers():
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
     app.add_middleware(RateLimitMiddleware)
     # Lemmy's default: any origin, method and header (browser apps such as Voyager need it).
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"],

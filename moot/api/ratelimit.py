@@ -28,6 +28,12 @@ _ROUTE_BUCKETS = {
     ("GET", _API + "/search"): "search",
     ("GET", _API + "/user/export_settings"): "import_user_settings",
     ("POST", _API + "/user/import_settings"): "import_user_settings",
+    # The web pages' forms that do the same work spend from the same buckets.
+    ("POST", "/login"): "register",
+    ("POST", "/signup"): "register",
+    ("POST", "/create_community"): "register",
+    ("POST", "/create_post"): "post",
+    ("GET", "/search"): "search",
 }
 _BODY = orjson.dumps({"error": "rate_limit_error"})
 
@@ -72,6 +78,8 @@ class RateLimitMiddleware:
         if path.startswith(_API):
             names.append("message")
         route_bucket = _ROUTE_BUCKETS.get((scope["method"], path))
+        if scope["method"] == "POST" and path.startswith("/post/") and path.endswith("/comment"):
+            route_bucket = "comment"  # the web's comment form, /post/{id}/comment
         if route_bucket:
             names.append(route_bucket)
         if names:

@@ -182,6 +182,9 @@ class CommentFilter:
     creator_id: int | None = None
     # A select of comment ids to keep (search results from the full-text index).
     matching: Any = None
+    # How many comments a tree fetch returns: Lemmy's 300 for the API; the web's thread page
+    # shows more before it pages.
+    tree_limit: int = TREE_LIMIT
 
 
 def subtree(path: str) -> ColumnElement[bool]:
@@ -271,7 +274,7 @@ def list_comments(ctx: Context, viewer: Viewer | None, f: CommentFilter) -> list
             query = query.where(c.depth <= base + min(f.max_depth, MAX_DEPTH))
             if in_thread:
                 order.append(parent_path_key())
-            limit, offset = TREE_LIMIT, 0
+            limit, offset = f.tree_limit, 0
         else:
             limit, offset = limit_and_offset(f.page, f.limit)
         if in_thread:

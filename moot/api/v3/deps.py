@@ -29,7 +29,18 @@ def bearer_token(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     if header[:7].lower() == "bearer " and header[7:].strip():
         return header[7:].strip()
+    if request.method not in ("GET", "HEAD", "OPTIONS") and _cross_site(request):
+        # A write that another site's page made the browser send: its cookie does not count
+        # (docs/decisions/0011; SameSite=Lax already keeps it from most browsers).
+        return None
     return request.cookies.get(AUTH_COOKIE) or None
+
+
+def _cross_site(request: Request) -> bool:
+    origin = request.headers.get("origin")
+    if origin is None:
+        return False
+    return origin.partition("://")[2].lower() != request.headers.get("host", "").lower()
 
 
 def current_viewer(request: Request) -> Viewer | None:
