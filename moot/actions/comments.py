@@ -14,10 +14,15 @@ from typing import Any
 from sqlalchemy import Connection, delete, insert, select, update
 
 from moot.actions.communities import is_moderator
+from moot.actions.content_filters import (
+    check_body_links,
+    check_language_allowed,
+    remove_slurs,
+)
 from moot.actions.counts import apply_comment_vote, count_comment
 from moot.actions.inbox import mark_reply_read_for, notify_reply, reply_recipients
 from moot.actions.mentions import notify_mentions
-from moot.actions.posts import check_community_user_action, check_slurs
+from moot.actions.posts import check_community_user_action
 from moot.actions.remote import RemoteObject
 from moot.actions.votes import check_vote
 from moot.context import Context
@@ -80,8 +85,9 @@ def load_comment(conn: Connection, comment_id: int) -> Any:
 def check_create_comment(ctx: Context, conn: Connection, viewer: Viewer,
                          form: CommentForm) -> tuple[Any, Any | None]:
     """The post and the parent (or None) of a new comment, after Lemmy's checks in its order."""
-    check_slurs(ctx, form.content)
+    # A slur in a comment is masked when it is written (do_create_comment), not refused.
     check_comment_content(form.content)
+    check_body_links(conn, form.content)
     post = load_post(conn, form.post_id)
     check_community_user_action(conn, viewer, post.community_id)
     if post.deleted or post.removed:
@@ -99,6 +105,7 @@ def check_create_comment(ctx: Context, conn: Connection, viewer: Viewer,
         if parent.depth >= MAX_DEPTH:
             raise MootError("max_comment_depth_reached")
     check_language(form.language_id)
+    check_language_allowed(ctx, conn, form.language_id)
     return post, parent
 
 
@@ -109,7 +116,7 @@ def do_create_comment(ctx: Context, viewer: Viewer, form: CommentForm,
         post, parent = check_create_comment(ctx, conn, viewer, form)
         now = (remote and remote.published) or utcnow()
         comment_id = int(conn.execute(insert(t.comment).values(
-            creator_id=viewer.person_id, post_id=post.id, content=form.content,
+            creator_id=viewer.person_id, post_id=post.id, content=remove_slurs(ctx, form.content),
             published=now, ap_id=remote.ap_id if remote else f"urn:moot:pending:{uuid.uuid4().hex}",
             local=remote is None,
             language_id=check_language(form.language_id), score=1, upvotes=1,
@@ -166,8 +173,10 @@ def do_edit_comment(ctx: Context, viewer: Viewer, comment_id: int, content: str 
         values: dict[str, Any] = {"updated": (remote and remote.updated) or utcnow()}
         if language_id is not None:
             values["language_id"] = check_language(language_id)
+            check_language_allowed(ctx, conn, language_id)
         if content is not None:
-            check_slurs(ctx, content)
+            content = remove_slurs(ctx, content) or ""
+            check_body_links(conn, content)
             values["content"] = check_comment_content(content)
         conn.execute(update(t.comment).where(t.comment.c.id == comment_id).values(**values))
         recipients = reply_recipients(conn, comment_id)

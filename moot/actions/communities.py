@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
+from moot.actions.content_filters import check_slurs, remove_slurs
 from moot.context import Context
 from moot.db import tables as t
 from moot.db.types import utcnow
@@ -45,6 +46,7 @@ def check_create_community(ctx: Context, conn: Connection, viewer: Viewer,
     local_site = ctx.site().local_site
     if local_site["community_creation_admin_only"] and not viewer.admin:
         raise MootError("only_admins_can_create_communities")
+    check_slurs(ctx, form.name, form.title)  # the sidebar's slurs are masked instead
     check_actor_name(form.name, local_site["actor_name_max_length"])
     check_community_title(form.title)
     check_body(form.description, DESCRIPTION_MAX)
@@ -65,7 +67,7 @@ def do_create_community(ctx: Context, viewer: Viewer, form: CommunityForm) -> in
         actor_id = ctx.url(f"/c/{form.name}")
         community_id = int(conn.execute(insert(t.community).values(
             name=form.name, title=check_community_title(form.title),
-            description=form.description, icon=form.icon, banner=form.banner, nsfw=form.nsfw,
+            description=remove_slurs(ctx, form.description), icon=form.icon, banner=form.banner, nsfw=form.nsfw,
             posting_restricted_to_mods=form.posting_restricted_to_mods,
             visibility=form.visibility, published=now, actor_id=actor_id, local=True,
             private_key=private, public_key=public, last_refreshed_at=now,
@@ -189,9 +191,11 @@ def community_edit_values(ctx: Context, edit: CommunityEdit) -> dict[str, Any]:
     """The columns an edit changes, validated; an empty string clears a field, as in Lemmy."""
     values: dict[str, Any] = {}
     if edit.title is not None:
+        check_slurs(ctx, edit.title)
         values["title"] = check_community_title(edit.title)
     if edit.description is not None:
-        values["description"] = check_body(_optional_text(edit.description), DESCRIPTION_MAX)
+        description = remove_slurs(ctx, _optional_text(edit.description))
+        values["description"] = check_body(description, DESCRIPTION_MAX)
     for name in ("icon", "banner"):
         url = getattr(edit, name)
         if url is not None:

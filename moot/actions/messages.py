@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, exists, insert, select, update
 
 from moot.actions.comments import check_comment_content
-from moot.actions.posts import check_slurs
+from moot.actions.content_filters import check_body_links, remove_slurs
 from moot.context import Context
 from moot.db import tables as t
 from moot.db.types import utcnow
@@ -17,10 +17,9 @@ from moot.views.people import Viewer
 
 
 def check_message_content(ctx: Context, content: str) -> str:
-    # Lemmy's checks (slurs, then at most 10,000 UTF-16 units); an empty message is refused too,
-    # as comments are, under the name a client shows for a bad body.
-    check_slurs(ctx, content)
-    return check_comment_content(content)
+    # Lemmy's checks (slurs masked, then at most 10,000 UTF-16 units); an empty message is
+    # refused too, as comments are, under the name a client shows for a bad body.
+    return check_comment_content(remove_slurs(ctx, content) or "")
 
 
 def load_message(conn: Connection, message_id: int) -> Any:
@@ -38,18 +37,21 @@ def _blocked_by(conn: Connection, sender_id: int, recipient_id: int) -> bool:
 
 
 def check_create_message(ctx: Context, conn: Connection, viewer: Viewer, content: str,
-                         recipient_id: int) -> None:
-    check_message_content(ctx, content)
+                         recipient_id: int) -> str:
+    """The content to store (slurs masked), after Lemmy's checks."""
+    content = check_message_content(ctx, content)
+    check_body_links(conn, content)
     found = conn.execute(select(t.person.c.id).where(t.person.c.id == recipient_id)).first()
     if found is None:
         raise MootError("couldnt_find_person", status=404)
     if _blocked_by(conn, viewer.person_id, recipient_id):
         raise MootError("person_is_blocked")
+    return content
 
 
 def do_create_message(ctx: Context, viewer: Viewer, content: str, recipient_id: int) -> int:
     with ctx.db.write() as conn:
-        check_create_message(ctx, conn, viewer, content, recipient_id)
+        content = check_create_message(ctx, conn, viewer, content, recipient_id)
         message_id = int(conn.execute(insert(t.private_message).values(
             creator_id=viewer.person_id, recipient_id=recipient_id, content=content,
             published=utcnow(), ap_id=f"urn:moot:pending:{uuid.uuid4().hex}", local=True,
@@ -69,7 +71,8 @@ def _own_message(conn: Connection, viewer: Viewer, message_id: int) -> Any:
 def do_edit_message(ctx: Context, viewer: Viewer, message_id: int, content: str) -> None:
     with ctx.db.write() as conn:
         _own_message(conn, viewer, message_id)
-        check_message_content(ctx, content)
+        content = check_message_content(ctx, content)
+        check_body_links(conn, content)
         conn.execute(update(t.private_message).where(t.private_message.c.id == message_id)
                      .values(content=content, updated=utcnow()))
 

@@ -7,6 +7,8 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
+from moot.actions.captcha import check_captcha, take_captcha_answer
+from moot.actions.content_filters import check_slurs
 from moot.config import Settings
 from moot.context import Context
 from moot.db import tables as t
@@ -54,6 +56,8 @@ class Registration:
     show_nsfw: bool = False
     honeypot: str | None = None
     answer: str | None = None
+    captcha_uuid: str | None = None
+    captcha_answer: str | None = None
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,9 @@ class RegisterResult:
     verify_email_sent: bool
 
 
-def check_registration(ctx: Context, conn: Connection, form: Registration) -> None:
+def check_registration(ctx: Context, conn: Connection, form: Registration,
+                       captcha_answer: str | None = None) -> None:
+    """Lemmy's checks in its order; ``captcha_answer`` is the answer of the captcha taken."""
     local_site = ctx.site().local_site
     mode = local_site["registration_mode"]
     if mode == "Closed" and local_site["site_setup"]:
@@ -80,6 +86,8 @@ def check_registration(ctx: Context, conn: Connection, form: Registration) -> No
         raise MootError("registration_application_answer_required")
     if form.password != form.password_verify:
         raise MootError("passwords_do_not_match")
+    check_captcha(ctx, captcha_answer, form.captcha_answer)
+    check_slurs(ctx, form.username, form.answer)
     check_actor_name(form.username, local_site["actor_name_max_length"])
     taken = conn.execute(select(t.person.c.id).where(
         func.lower(t.person.c.name) == form.username.lower(),
@@ -95,8 +103,9 @@ def do_register(ctx: Context, form: Registration, *, ip: str | None,
                 user_agent: str | None) -> RegisterResult:
     site = ctx.site()
     local_site = site.local_site
+    expected_captcha = take_captcha_answer(ctx, form.captcha_uuid)
     with ctx.db.write() as conn:
-        check_registration(ctx, conn, form)
+        check_registration(ctx, conn, form, expected_captcha)
         # Until the site is set up, the first account becomes its admin (and only the first:
         # Lemmy makes every pre-setup account an admin, which is a door left open).
         has_admin = conn.execute(select(t.local_user.c.id).where(t.local_user.c.admin)).first()

@@ -7,7 +7,6 @@ transaction as the row they count, as Lemmy's triggers do.
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +19,13 @@ from moot.actions.communities import (
     check_user_valid,
     is_banned_from_community,
     is_moderator,
+)
+from moot.actions.content_filters import (
+    check_body_links,
+    check_language_allowed,
+    check_slurs,
+    check_url_not_blocked,
+    remove_slurs,
 )
 from moot.actions.counts import apply_post_vote, count_post
 from moot.actions.remote import RemoteObject
@@ -84,20 +90,11 @@ def check_post_url(url: str) -> str:
     return url
 
 
-def check_slurs(ctx: Context, *texts: str | None) -> None:
-    pattern = ctx.site().local_site.get("slur_filter_regex")
-    if not pattern:
-        return
-    regex = re.compile(pattern, re.IGNORECASE)
-    if any(text and regex.search(text) for text in texts):
-        raise MootError("slurs")
-
-
 def check_post_form(ctx: Context, form: PostForm) -> None:
     """The checks that need no database, in Lemmy's order."""
     if form.honeypot:
         raise MootError("honeypot_failed")
-    check_slurs(ctx, form.name, form.body)
+    check_slurs(ctx, form.name)  # a slur in the body is masked instead, as in Lemmy
     if form.name is not None:
         check_title(form.name)
     if form.url:
@@ -134,6 +131,14 @@ def check_language(conn: Connection, language_id: int | None) -> None:
     found = conn.execute(select(t.language.c.id).where(t.language.c.id == language_id)).first()
     if found is None:
         raise MootError("language_not_allowed")
+
+
+def check_site_rules(ctx: Context, conn: Connection, url: str | None, body: str | None,
+                     language_id: int | None) -> None:
+    """The admins' URL blocklist (the link and links in the body) and discussion languages."""
+    check_url_not_blocked(conn, url)
+    check_body_links(conn, body)
+    check_language_allowed(ctx, conn, language_id)
 
 
 def load_post(conn: Connection, post_id: int, *, lock: bool = False) -> dict[str, Any]:
@@ -178,9 +183,11 @@ def do_create_post(ctx: Context, viewer: Viewer, community_id: int, form: PostFo
                 not is_moderator(conn, community_id, viewer.person_id):
             raise MootError("only_mods_can_post_in_community")
         check_language(conn, form.language_id)
+        body = remove_slurs(ctx, form.body)
+        check_site_rules(ctx, conn, url, body, form.language_id)
         now = (remote and remote.published) or utcnow()
         post_id = int(conn.execute(insert(t.post).values(
-            name=check_title(form.name), url=url, body=form.body or None,
+            name=check_title(form.name), url=url, body=body or None,
             creator_id=viewer.person_id, community_id=community_id, published=now,
             nsfw=bool(community["nsfw"] or form.nsfw), alt_text=form.alt_text or None,
             thumbnail_url=check_post_url(form.custom_thumbnail) if form.custom_thumbnail else None,
@@ -234,6 +241,9 @@ def do_edit_post(ctx: Context, viewer: Viewer, post_id: int, form: PostForm,
         if post["creator_id"] != viewer.person_id:
             raise MootError("no_post_edit_allowed")
         check_language(conn, form.language_id)
+        if values.get("body"):
+            values["body"] = remove_slurs(ctx, values["body"])
+        check_site_rules(ctx, conn, values.get("url"), values.get("body"), form.language_id)
         if community["nsfw"]:
             values["nsfw"] = True  # every post of an NSFW community stays NSFW
         values["updated"] = (remote and remote.updated) or utcnow()

@@ -13,7 +13,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from moot.actions.comments import load_comment
 from moot.actions.communities import check_community_mod_action, load_community
-from moot.actions.posts import check_community_user_action, check_slurs, load_post
+from moot.actions.content_filters import check_slurs
+from moot.actions.posts import check_community_user_action, load_post
 from moot.context import Context
 from moot.db import tables as t
 from moot.db.types import utcnow

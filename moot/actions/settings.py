@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
-from moot.actions.posts import check_slurs
+from moot.actions.content_filters import check_slurs
 from moot.context import Context
 from moot.db import tables as t
 from moot.db.types import utcnow

@@ -126,9 +126,13 @@ def _split_site_form(form: dict[str, Any]) -> tuple[dict[str, Any], dict[str, An
 
 
 def do_edit_site(ctx: Any, admin: Any, form: dict[str, Any]) -> None:
+    from moot.actions.site_lists import check_site_lists, do_replace_site_lists
+
     check_site_form(form)
+    lists = check_site_lists(form)
     with ctx.db.write() as conn:
         do_edit_local_site(conn, *_split_site_form(form))
+        do_replace_site_lists(conn, lists)
     ctx.site_changed()
 
 
@@ -138,9 +142,13 @@ def do_create_site(ctx: Any, admin: Any, form: dict[str, Any]) -> None:
 
     if ctx.site().local_site["site_setup"]:
         raise MootError("site_already_exists")
+    from moot.actions.site_lists import check_site_lists, do_replace_site_lists
+
     check_site_form(form)
+    lists = check_site_lists(form)
     site_values, local_values, rate_values = _split_site_form(form)
     local_values["site_setup"] = True
     with ctx.db.write() as conn:
         do_edit_local_site(conn, site_values, local_values, rate_values)
+        do_replace_site_lists(conn, lists)
     ctx.site_changed()

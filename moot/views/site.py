@@ -9,6 +9,7 @@ from sqlalchemy import Connection, func, select
 
 from moot.context import Context
 from moot.db import tables as t
+from moot.views import site_lists
 from moot.views.people import (
     Viewer,
     admins,
@@ -85,10 +86,10 @@ def get_site(ctx: Context, viewer: Viewer | None) -> dict[str, Any]:
             "admins": admins(conn),
             "version": version(),
             "all_languages": languages,
-            "discussion_languages": [],
-            "taglines": [],
-            "custom_emojis": [],
-            "blocked_urls": [],
+            "discussion_languages": site_lists.discussion_languages(conn, info.site["id"]),
+            "taglines": site_lists.taglines(conn),
+            "custom_emojis": site_lists.custom_emojis(conn),
+            "blocked_urls": site_lists.blocked_urls(conn),
         }
         if viewer is not None:
             data["my_user"] = my_user_info(conn, viewer)

@@ -10,7 +10,8 @@ from fastapi import APIRouter
 # learn what the v3 surface is.
 ROUTE_MODULES = ("site", "account", "communities", "people", "comments", "inbox", "posts",
                  "search", "reports", "admin",
-                 "moderation", "messages", "settings", "credentials", "resolve")
+                 "moderation", "messages", "settings", "credentials", "resolve",
+                 "site_admin")
 
 
 def routers() -> list[APIRouter]:

@@ -37,7 +37,7 @@ def register(ctx: Ctx, request: Request, form: m.Register) -> dict[str, Any]:
     result = do_register(ctx, Registration(
         username=form.username, password=form.password, password_verify=form.password_verify,
         email=form.email, show_nsfw=bool(form.show_nsfw), honeypot=form.honeypot,
-        answer=form.answer,
+        answer=form.answer, captcha_uuid=form.captcha_uuid, captcha_answer=form.captcha_answer,
     ), ip=client_ip(request), user_agent=request.headers.get("user-agent"))
     return _login_response(result.jwt, result.registration_created, result.verify_email_sent)
 

@@ -56,6 +56,16 @@ from moot.db.tables.site import (
     secret,
     site,
 )
+from moot.db.tables.site_admin import (
+    captcha_answer,
+    custom_emoji,
+    custom_emoji_keyword,
+    federation_allowlist,
+    federation_blocklist,
+    local_site_url_blocklist,
+    site_language,
+    tagline,
+)
 
 __all__ = [
     "admin_purge_comment",
@@ -65,6 +75,7 @@ __all__ = [
     "ap_delivery",
     "ap_inbox",
     "ap_outbox",
+    "captcha_answer",
     "comment",
     "comment_like",
     "comment_reply",
@@ -75,12 +86,17 @@ __all__ = [
     "community_follower",
     "community_moderator",
     "community_person_ban",
+    "custom_emoji",
+    "custom_emoji_keyword",
     "email_verification",
+    "federation_allowlist",
+    "federation_blocklist",
     "instance",
     "instance_block",
     "language",
     "local_site",
     "local_site_rate_limit",
+    "local_site_url_blocklist",
     "local_user",
     "local_user_language",
     "login_token",
@@ -112,4 +128,6 @@ __all__ = [
     "registration_application",
     "secret",
     "site",
+    "site_language",
+    "tagline",
 ]

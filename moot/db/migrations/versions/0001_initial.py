@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-26 21:18:50.207501
+Create Date: 2026-11-26 21:46:22.797998
 """
 from alembic import op
 import sqlalchemy as sa
@@ -57,6 +57,12 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_ap_outbox')),
     sa.UniqueConstraint('ap_id', name=op.f('uq_ap_outbox_ap_id'))
     )
+    op.create_table('captcha_answer',
+    sa.Column('uuid', sa.String(length=36), nullable=False),
+    sa.Column('answer', sa.Text(), nullable=False),
+    sa.Column('published', moot.db.types.UtcDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('uuid', name=op.f('pk_captcha_answer'))
+    )
     op.create_table('instance',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('domain', sa.Text(), nullable=False),
@@ -72,6 +78,14 @@ def upgrade() -> None:
     sa.Column('code', sa.String(length=3), nullable=False),
     sa.Column('name', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_language'))
+    )
+    op.create_table('local_site_url_blocklist',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('url', sa.Text(), nullable=False),
+    sa.Column('published', moot.db.types.UtcDateTime(), nullable=False),
+    sa.Column('updated', moot.db.types.UtcDateTime(), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_local_site_url_blocklist')),
+    sa.UniqueConstraint('url', name=op.f('uq_local_site_url_blocklist_url'))
     )
     op.create_table('secret',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
@@ -122,6 +136,20 @@ def upgrade() -> None:
         batch_op.create_index('ix_community_published', ['published'], unique=False)
         batch_op.create_index('ix_community_subscribers', ['subscribers'], unique=False)
 
+    op.create_table('federation_allowlist',
+    sa.Column('instance_id', sa.Integer(), nullable=False),
+    sa.Column('published', moot.db.types.UtcDateTime(), nullable=False),
+    sa.Column('updated', moot.db.types.UtcDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['instance_id'], ['instance.id'], name=op.f('fk_federation_allowlist_instance_id_instance'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('instance_id', name=op.f('pk_federation_allowlist'))
+    )
+    op.create_table('federation_blocklist',
+    sa.Column('instance_id', sa.Integer(), nullable=False),
+    sa.Column('published', moot.db.types.UtcDateTime(), nullable=False),
+    sa.Column('updated', moot.db.types.UtcDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['instance_id'], ['instance.id'], name=op.f('fk_federation_blocklist_instance_id_instance'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('instance_id', name=op.f('pk_federation_blocklist'))
+    )
     op.create_table('person',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('name', sa.String(length=255), nullable=False),
@@ -524,6 +552,12 @@ def upgrade() -> None:
         batch_op.create_index('ix_private_message_creator', ['creator_id', 'published'], unique=False)
         batch_op.create_index('ix_private_message_recipient', ['recipient_id', 'read'], unique=False)
 
+    op.create_table('site_language',
+    sa.Column('site_id', sa.Integer(), nullable=False),
+    sa.Column('language_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['site_id'], ['site.id'], name=op.f('fk_site_language_site_id_site'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('site_id', 'language_id', name=op.f('pk_site_language'))
+    )
     op.create_table('admin_purge_comment',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('admin_person_id', sa.Integer(), nullable=False),
@@ -568,6 +602,19 @@ def upgrade() -> None:
         batch_op.create_index('ix_comment_post_path', ['post_id', 'path'], unique=False)
         batch_op.create_index('ix_comment_published', ['published'], unique=False)
 
+    op.create_table('custom_emoji',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('local_site_id', sa.Integer(), nullable=False),
+    sa.Column('shortcode', sa.String(length=128), nullable=False),
+    sa.Column('image_url', sa.Text(), nullable=False),
+    sa.Column('alt_text', sa.Text(), nullable=False),
+    sa.Column('category', sa.Text(), nullable=False),
+    sa.Column('published', moot.db.types.UtcDateTime(), nullable=False),
+    sa.Column('updated', moot.db.types.UtcDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['local_site_id'], ['local_site.id'], name=op.f('fk_custom_emoji_local_site_id_local_site'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_custom_emoji')),
+    sa.UniqueConstraint('shortcode', name=op.f('uq_custom_emoji_shortcode'))
+    )
     op.create_table('email_verification',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('local_user_id', sa.Integer(), nullable=False),
@@ -784,6 +831,15 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['local_user_id'], ['local_user.id'], name=op.f('fk_registration_application_local_user_id_local_user'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_registration_application'))
     )
+    op.create_table('tagline',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('local_site_id', sa.Integer(), nullable=False),
+    sa.Column('content', sa.Text(), nullable=False),
+    sa.Column('published', moot.db.types.UtcDateTime(), nullable=False),
+    sa.Column('updated', moot.db.types.UtcDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['local_site_id'], ['local_site.id'], name=op.f('fk_tagline_local_site_id_local_site'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_tagline'))
+    )
     op.create_table('comment_like',
     sa.Column('comment_id', sa.Integer(), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
@@ -842,6 +898,12 @@ def upgrade() -> None:
     with op.batch_alter_table('comment_saved', schema=None) as batch_op:
         batch_op.create_index('ix_comment_saved_person', ['person_id', 'published'], unique=False)
 
+    op.create_table('custom_emoji_keyword',
+    sa.Column('custom_emoji_id', sa.Integer(), nullable=False),
+    sa.Column('keyword', sa.String(length=128), nullable=False),
+    sa.ForeignKeyConstraint(['custom_emoji_id'], ['custom_emoji.id'], name=op.f('fk_custom_emoji_keyword_custom_emoji_id_custom_emoji'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('custom_emoji_id', 'keyword', name=op.f('pk_custom_emoji_keyword'))
+    )
     op.create_table('mod_remove_comment',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('mod_person_id', sa.Integer(), nullable=False),
@@ -886,6 +948,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_mod_remove_comment_comment_id'))
 
     op.drop_table('mod_remove_comment')
+    op.drop_table('custom_emoji_keyword')
     with op.batch_alter_table('comment_saved', schema=None) as batch_op:
         batch_op.drop_index('ix_comment_saved_person')
 
@@ -902,6 +965,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_comment_like_person')
 
     op.drop_table('comment_like')
+    op.drop_table('tagline')
     op.drop_table('registration_application')
     with op.batch_alter_table('private_message_report', schema=None) as batch_op:
         batch_op.drop_index('ix_private_message_report_resolved_published')
@@ -960,6 +1024,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_email_verification_local_user_id'))
 
     op.drop_table('email_verification')
+    op.drop_table('custom_emoji')
     with op.batch_alter_table('comment', schema=None) as batch_op:
         batch_op.drop_index('ix_comment_published')
         batch_op.drop_index('ix_comment_post_path')
@@ -971,6 +1036,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_admin_purge_comment_admin_person_id'))
 
     op.drop_table('admin_purge_comment')
+    op.drop_table('site_language')
     with op.batch_alter_table('private_message', schema=None) as batch_op:
         batch_op.drop_index('ix_private_message_recipient')
         batch_op.drop_index('ix_private_message_creator')
@@ -1066,6 +1132,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_person_instance_id'))
 
     op.drop_table('person')
+    op.drop_table('federation_blocklist')
+    op.drop_table('federation_allowlist')
     with op.batch_alter_table('community', schema=None) as batch_op:
         batch_op.drop_index('ix_community_subscribers')
         batch_op.drop_index('ix_community_published')
@@ -1073,8 +1141,10 @@ def downgrade() -> None:
 
     op.drop_table('community')
     op.drop_table('secret')
+    op.drop_table('local_site_url_blocklist')
     op.drop_table('language')
     op.drop_table('instance')
+    op.drop_table('captcha_answer')
     op.drop_table('ap_outbox')
     with op.batch_alter_table('ap_inbox', schema=None) as batch_op:
         batch_op.drop_index('ix_ap_inbox_state_next')

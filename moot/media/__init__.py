@@ -1,0 +1,1 @@
+"""Media that Moot makes or stores: captcha images and sounds, for now."""
