@@ -12,6 +12,7 @@ from sqlalchemy import select
 from moot.config import Settings
 from moot.db import tables as t
 from moot.db.engine import Database
+from moot.views.site_lists import federation_lists
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,9 @@ class SiteInfo:
     rate_limit: dict[str, Any]
     instance_id: int
     jwt_secret: str
+    # Domains admins allow or block for federation (PUT /site); an empty allow list allows all.
+    allowed_instances: frozenset[str] = frozenset()
+    blocked_instances: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -54,7 +58,9 @@ class Context:
                                 ).mappings().one()
             rate = conn.execute(select(t.local_site_rate_limit)).mappings().one()
             secret = conn.execute(select(t.secret.c.jwt_secret)).scalar_one()
-        return SiteInfo(_plain(site), _plain(local_site), _plain(rate), site["instance_id"], secret)
+            allowed, blocked = federation_lists(conn)
+        return SiteInfo(_plain(site), _plain(local_site), _plain(rate), site["instance_id"], secret,
+                        allowed, blocked)
 
     def url(self, path: str) -> str:
         return self.settings.base_url + path

@@ -12,6 +12,7 @@ from moot.actions.remote import ActorConflict, RemoteActor, do_upsert_remote_act
 from moot.context import Context
 from moot.db import tables as t
 from moot.federation.http import FetchError, Http, Signer
+from moot.federation.policy import refusal
 from moot.text.markdown import clean
 
 PERSON_TYPES = ("Person", "Service", "Organization", "Application")
@@ -34,7 +35,7 @@ class KnownActor:
 
 def http_for(ctx: Context) -> Http:
     if ctx.http is None:
-        ctx.http = Http(ctx.settings)
+        ctx.http = Http(ctx.settings, policy=lambda url: refusal(ctx, url))
     return ctx.http  # type: ignore[no-any-return]
 
 

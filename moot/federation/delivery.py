@@ -22,6 +22,7 @@ from moot.db.types import utcnow
 from moot.federation.actors import http_for
 from moot.federation.http import FetchError, Signer
 from moot.federation.outbox import targets as _targets
+from moot.federation.policy import refusal
 
 log = logging.getLogger(__name__)
 DEAD_AFTER = timedelta(days=3)
@@ -99,8 +100,11 @@ def deliver_domain(ctx: Context, domain: str) -> int:
         work = [(row, _targets(conn, row).get(domain, set()), _signer(conn, row.actor_id))
                 for row in rows]
     passed = 0
+    # An instance the admin blocks (or leaves off the allow list) gets nothing: its share of the
+    # log is passed over, as Lemmy leaves it out of the inboxes it sends to.
+    refused = refusal(ctx, domain)
     for row, inboxes, signer in work:
-        if signer is not None:
+        if signer is not None and refused is None:
             for inbox in sorted(inboxes):
                 if not _send(ctx, row.data.encode(), inbox, signer):
                     _failed(ctx, domain, last_id)

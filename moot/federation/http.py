@@ -68,8 +68,11 @@ def is_ap_content_type(value: str) -> bool:
 
 class Http:
     def __init__(self, settings: Settings, transport: httpx.BaseTransport | None = None,
-                 resolver: Resolver = _resolve) -> None:
+                 resolver: Resolver = _resolve,
+                 policy: Callable[[str], str | None] | None = None) -> None:
         self.allow_private = settings.allow_private_network
+        # The admin's allow/block lists: the name of the refusal for a URL, or None.
+        self.policy = policy
         self.resolver = resolver
         self.client = httpx.Client(transport=transport, follow_redirects=False,
                                    headers={"User-Agent": USER_AGENT}, timeout=FETCH_TIMEOUT)
@@ -82,6 +85,9 @@ class Http:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise FetchError(f"not an http(s) URL: {url[:200]}")
+        refused = self.policy(url) if self.policy is not None else None
+        if refused is not None:
+            raise FetchError(f"{refused}: {parts.netloc[:200]}")
         if self.allow_private:
             return
         host = parts.hostname

@@ -22,6 +22,7 @@ from moot.db import tables as t
 from moot.db.types import utcnow
 from moot.federation.actors import BadActor, get_actor, is_local_url
 from moot.federation.http import FetchError
+from moot.federation.policy import refusal
 from moot.federation.signatures import (
     SignatureError,
     key_owner,
@@ -70,6 +71,9 @@ def verify(ctx: Context, method: str, url: str, headers: Mapping[str, str], body
         raise Refused(400, "activity id and actor are on different hosts")
     if is_local_url(ctx, actor_id):
         raise Refused(400, "activity claims a local actor")
+    refused = refusal(ctx, actor_id)
+    if refused is not None:
+        raise Refused(403, refused)
     if "signature" not in headers:
         raise Refused(401, "request is not signed")
     try:

@@ -67,14 +67,9 @@ def federated_instances(conn: Connection, local_instance_id: int) -> dict[str, A
     return out
 
 
-def federation_allows(conn: Connection, domain: str) -> bool:
-    """Whether Moot may federate with a host: not blocked, and allowed if an allowlist exists."""
-    instance_id = conn.execute(select(t.instance.c.id).where(t.instance.c.domain == domain)).scalar()
-    if instance_id is not None and conn.execute(select(t.federation_blocklist.c.instance_id).where(
-            t.federation_blocklist.c.instance_id == instance_id)).first() is not None:
-        return False
-    if conn.execute(select(t.federation_allowlist.c.instance_id).limit(1)).first() is None:
-        return True
-    return instance_id is not None and conn.execute(select(t.federation_allowlist.c.instance_id)
-                                                    .where(t.federation_allowlist.c.instance_id
-                                                           == instance_id)).first() is not None
+def federation_lists(conn: Connection) -> tuple[frozenset[str], frozenset[str]]:
+    """The domains of the allow list and of the block list (cached in the site info)."""
+    def domains(table: Any) -> frozenset[str]:
+        return frozenset(conn.execute(select(t.instance.c.domain).join(
+            table, table.c.instance_id == t.instance.c.id)).scalars())
+    return domains(t.federation_allowlist), domains(t.federation_blocklist)
