@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
 
-from moot.actions.communities import is_moderator
+from moot.actions.communities import community_for_user_action, is_moderator
 from moot.actions.content_filters import (
     check_body_links,
     check_language_allowed,
@@ -22,7 +22,6 @@ from moot.actions.content_filters import (
 from moot.actions.counts import apply_comment_vote, count_comment
 from moot.actions.inbox import mark_reply_read_for, notify_reply, reply_recipients
 from moot.actions.mentions import notify_mentions
-from moot.actions.posts import check_community_user_action
 from moot.actions.remote import RemoteObject
 from moot.actions.votes import check_vote
 from moot.context import Context
@@ -89,7 +88,7 @@ def check_create_comment(ctx: Context, conn: Connection, viewer: Viewer,
     check_comment_content(form.content)
     check_body_links(conn, form.content)
     post = load_post(conn, form.post_id)
-    check_community_user_action(conn, viewer, post.community_id)
+    community_for_user_action(conn, viewer, post.community_id)
     if post.deleted or post.removed:
         raise MootError("deleted")
     if post.locked and not (viewer.admin or is_moderator(conn, post.community_id,
@@ -167,7 +166,7 @@ def do_edit_comment(ctx: Context, viewer: Viewer, comment_id: int, content: str 
                     remote: RemoteObject | None = None) -> tuple[int, list[int]]:
     with ctx.db.write() as conn:
         comment = load_comment(conn, comment_id)
-        check_community_user_action(conn, viewer, comment.community_id)
+        community_for_user_action(conn, viewer, comment.community_id)
         if comment.creator_id != viewer.person_id:
             raise MootError("no_comment_edit_allowed")
         values: dict[str, Any] = {"updated": (remote and remote.updated) or utcnow()}
@@ -193,7 +192,7 @@ def do_delete_comment(ctx: Context, viewer: Viewer, comment_id: int,
         comment = load_comment(conn, comment_id)
         if comment.deleted == deleted:
             raise MootError("couldnt_update_comment")
-        check_community_user_action(conn, viewer, comment.community_id)
+        community_for_user_action(conn, viewer, comment.community_id)
         if comment.creator_id != viewer.person_id:
             raise MootError("no_comment_edit_allowed")
         conn.execute(update(t.comment).where(t.comment.c.id == comment_id)
@@ -212,7 +211,7 @@ def do_like_comment(ctx: Context, viewer: Viewer, comment_id: int, score: int) -
     check_vote(ctx, viewer, score)
     with ctx.db.write() as conn:
         comment = load_comment(conn, comment_id)
-        check_community_user_action(conn, viewer, comment.community_id)
+        community_for_user_action(conn, viewer, comment.community_id)
         if comment.deleted or comment.removed:
             # Lemmy 0.19 lets this through; a vote nobody can see is better refused (as posts do).
             raise MootError("deleted")

@@ -143,6 +143,19 @@ def check_community_user_action(conn: Connection, viewer: Viewer,
         raise MootError("banned_from_community")
 
 
+def community_for_user_action(conn: Connection, viewer: Viewer,
+                              community_id: int) -> dict[str, Any]:
+    """The community, if the viewer may post, comment, vote or report in it."""
+    community = conn.execute(select(t.community.c.id, t.community.c.deleted,
+                                    t.community.c.removed, t.community.c.nsfw,
+                                    t.community.c.posting_restricted_to_mods)
+                             .where(t.community.c.id == community_id)).mappings().first()
+    if community is None:
+        raise MootError("couldnt_find_community", status=404)
+    check_community_user_action(conn, viewer, dict(community))
+    return dict(community)
+
+
 def check_community_mod_action(conn: Connection, viewer: Viewer, community: dict[str, Any],
                                allow_deleted: bool = False) -> None:
     check_user_valid(viewer)

@@ -15,11 +15,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import Connection, Table, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from moot.actions.communities import (
-    check_user_valid,
-    is_banned_from_community,
-    is_moderator,
-)
+from moot.actions.communities import community_for_user_action, is_moderator
 from moot.actions.content_filters import (
     check_body_links,
     check_language_allowed,
@@ -108,23 +104,6 @@ def check_post_form(ctx: Context, form: PostForm) -> None:
         raise MootError("nsfw_not_allowed")
 
 
-def check_community_user_action(conn: Connection, viewer: Viewer,
-                                community_id: int) -> dict[str, Any]:
-    """The community, if the viewer may post or vote in it (Lemmy's check_community_user_action)."""
-    check_user_valid(viewer)
-    community = conn.execute(select(t.community.c.id, t.community.c.deleted,
-                                    t.community.c.removed, t.community.c.nsfw,
-                                    t.community.c.posting_restricted_to_mods)
-                             .where(t.community.c.id == community_id)).mappings().first()
-    if community is None:
-        raise MootError("couldnt_find_community", status=404)
-    if community["deleted"] or community["removed"]:
-        raise MootError("deleted")
-    if is_banned_from_community(conn, community_id, viewer.person_id):
-        raise MootError("banned_from_community")
-    return dict(community)
-
-
 def check_language(conn: Connection, language_id: int | None) -> None:
     if language_id is None:
         return
@@ -177,7 +156,7 @@ def do_create_post(ctx: Context, viewer: Viewer, community_id: int, form: PostFo
     assert form.name is not None
     url = check_post_url(form.url) if form.url else None
     with ctx.db.write() as conn:
-        community = check_community_user_action(conn, viewer, community_id)
+        community = community_for_user_action(conn, viewer, community_id)
         # Lemmy checks moderators only: admins too must be made moderators to post here.
         if community["posting_restricted_to_mods"] and \
                 not is_moderator(conn, community_id, viewer.person_id):
@@ -237,7 +216,7 @@ def do_edit_post(ctx: Context, viewer: Viewer, post_id: int, form: PostForm,
     values = _edit_values(form)
     with ctx.db.write() as conn:
         post = load_post(conn, post_id)
-        community = check_community_user_action(conn, viewer, post["community_id"])
+        community = community_for_user_action(conn, viewer, post["community_id"])
         if post["creator_id"] != viewer.person_id:
             raise MootError("no_post_edit_allowed")
         check_language(conn, form.language_id)
@@ -257,7 +236,7 @@ def do_delete_post(ctx: Context, viewer: Viewer, post_id: int, deleted: bool) ->
         post = load_post(conn, post_id)
         if post["deleted"] == deleted:
             raise MootError("couldnt_update_post")  # already in that state, as Lemmy says
-        check_community_user_action(conn, viewer, post["community_id"])
+        community_for_user_action(conn, viewer, post["community_id"])
         if post["creator_id"] != viewer.person_id:
             raise MootError("no_post_edit_allowed")
         conn.execute(update(t.post).where(t.post.c.id == post_id).values(deleted=deleted))
@@ -272,7 +251,7 @@ def do_like_post(ctx: Context, viewer: Viewer, post_id: int, score: int) -> int:
     check_vote(ctx, viewer, score)
     with ctx.db.write() as conn:
         post = load_post(conn, post_id, lock=True)
-        check_community_user_action(conn, viewer, post["community_id"])
+        community_for_user_action(conn, viewer, post["community_id"])
         if post["deleted"] or post["removed"]:
             # Lemmy 0.19 lets this through; a vote nobody can see is better refused.
             raise MootError("deleted")

@@ -12,9 +12,13 @@ from sqlalchemy import Connection, Table, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from moot.actions.comments import load_comment
-from moot.actions.communities import check_community_mod_action, load_community
+from moot.actions.communities import (
+    check_community_mod_action,
+    community_for_user_action,
+    load_community,
+)
 from moot.actions.content_filters import check_slurs
-from moot.actions.posts import check_community_user_action, load_post
+from moot.actions.posts import load_post
 from moot.context import Context
 from moot.db import tables as t
 from moot.db.types import utcnow
@@ -51,7 +55,7 @@ def do_create_post_report(ctx: Context, viewer: Viewer, post_id: int, reason: st
     reason = check_report_reason(ctx, reason)
     with ctx.db.write() as conn:
         post = load_post(conn, post_id)
-        check_community_user_action(conn, viewer, post["community_id"])
+        community_for_user_action(conn, viewer, post["community_id"])
         return _upsert(conn, t.post_report, "post_id", {
             "creator_id": viewer.person_id, "post_id": post_id,
             "original_post_name": post["name"], "original_post_url": post["url"],
@@ -62,7 +66,7 @@ def do_create_comment_report(ctx: Context, viewer: Viewer, comment_id: int, reas
     reason = check_report_reason(ctx, reason)
     with ctx.db.write() as conn:
         comment = load_comment(conn, comment_id)
-        check_community_user_action(conn, viewer, comment.community_id)
+        community_for_user_action(conn, viewer, comment.community_id)
         return _upsert(conn, t.comment_report, "comment_id", {
             "creator_id": viewer.person_id, "comment_id": comment_id,
             "original_comment_text": comment.content, "reason": reason, "published": utcnow()})
