@@ -113,6 +113,10 @@ def do_remove_comment(ctx: Context, viewer: Viewer, comment_id: int, removed: bo
         check_community_mod_action(conn, viewer, load_community(conn, comment.community_id))
         check_higher_mod_or_admin(conn, comment.community_id, viewer.person_id,
                                   comment.creator_id)
+        if comment.deleted:
+            # Lemmy 0.19's rule: the removal would put the text its author withdrew into the
+            # modlog and the moderators' views again.
+            raise MootError("couldnt_update_comment")
         set_comment_removed(conn, comment, removed)
         resolve_all_for(conn, viewer, t.comment_report, "comment_id", comment_id)
         _record(conn, t.mod_remove_comment, viewer, comment_id=comment_id, reason=reason,

@@ -206,3 +206,20 @@ def test_add_and_remove_moderator(api: ApiClient, admin: str) -> None:
         [mod.person_id, third.person_id]
     assert api.error("POST", "/post/lock", {"post_id": post["id"], "locked": False},
                      token=member.token) == "not_a_mod_or_admin"
+
+
+def test_a_comment_its_author_deleted_cannot_be_removed(api: ApiClient) -> None:
+    mod, member, community = _setup(api)
+    post = api.make_post(member.token, community["id"])["post"]
+    comment = api.make_comment(member.token, post["id"], "withdrawn")["comment"]
+    api.post("/comment/delete", {"comment_id": comment["id"], "deleted": True}, token=member.token)
+    assert api.error("POST", "/comment/remove", {"comment_id": comment["id"], "removed": True},
+                     token=mod.token) == "couldnt_update_comment"
+    modlog = api.get("/modlog", community_id=community["id"])
+    assert modlog["removed_comments"] == []
+    # Once the author restores it, moderators may remove it again.
+    api.post("/comment/delete", {"comment_id": comment["id"], "deleted": False},
+             token=member.token)
+    view = api.post("/comment/remove", {"comment_id": comment["id"], "removed": True},
+                    token=mod.token)["comment_view"]
+    assert view["comment"]["removed"] is True
