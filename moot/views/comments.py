@@ -16,6 +16,7 @@ from moot.db.types import utcnow
 from moot.errors import MootError
 from moot.ranking import hot_rank_sql
 from moot.views.communities import find_community_id, subscribed_state
+from moot.views.languages import chosen_languages, in_languages
 from moot.views.paging import limit_and_offset
 from moot.views.people import Viewer
 from moot.views.shape import (
@@ -265,6 +266,10 @@ def list_comments(ctx: Context, viewer: Viewer | None, f: CommentFilter) -> list
         elif f.saved_only or f.liked_only or f.disliked_only:
             return []  # Lemmy's anonymous "my saved" is nothing
         in_thread = f.post_id is not None or parent is not None
+        chosen = (chosen_languages(conn, viewer)
+                  if not in_thread and f.creator_id is None and not f.saved_only else None)
+        if chosen is not None and viewer is not None:
+            query = query.where(in_languages(c.language_id, c.creator_id, viewer, chosen))
         order: list[ColumnElement[Any]] = []
         if f.saved_only and viewer is not None:
             order.append(_saved.c.published.desc())

@@ -39,6 +39,7 @@ from moot.db.types import UtcDateTime, from_micros, to_micros, utcnow
 from moot.errors import MootError, unknown
 from moot.ranking import HOT_WINDOW, hot_rank_sql
 from moot.views.communities import find_community_id
+from moot.views.languages import chosen_languages, in_languages
 from moot.views.paging import limit_and_offset
 from moot.views.people import Viewer
 from moot.views.posts import (
@@ -343,6 +344,10 @@ def run_query(ctx: Context, conn: Connection, viewer: Viewer | None,
     featured = t.post.c.featured_local if q.community_id is None else t.post.c.featured_community
     plan = segments(q.sort, featured, now, q.saved_only)
     base = post_view_query(viewer).where(*filters(ctx, viewer, q))
+    chosen = (chosen_languages(conn, viewer)
+              if q.creator_id is None and not q.saved_only else None)
+    if chosen is not None and viewer is not None:
+        base = base.where(in_languages(t.post.c.language_id, t.post.c.creator_id, viewer, chosen))
     rows = _fetch(conn, base, plan, q)
     if not rows:
         return [], None

@@ -1,0 +1,38 @@
+"""Which languages a signed-in person reads (their discussion languages, PUT /user/save_user_settings).
+
+Listings show a person only posts and comments in the languages they chose. Moot departs from
+Lemmy 0.19 in two ways (docs/decisions/0024-listings-by-discussion-language.md): content of
+undetermined language is always shown, since most posts carry no language; and the comments of
+one thread are never filtered, since hiding a parent would orphan its replies.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, func, or_, select
+from sqlalchemy.sql import ColumnElement
+
+from moot.db import tables as t
+from moot.db.languages import UNDETERMINED_LANGUAGE_ID
+from moot.views.people import Viewer
+
+
+def chosen_languages(conn: Connection, viewer: Viewer | None) -> list[int] | None:
+    """The viewer's languages when they chose some but not all; None means no filter."""
+    if viewer is None:
+        return None
+    ul = t.local_user_language
+    chosen = list(conn.execute(select(ul.c.language_id)
+                               .where(ul.c.local_user_id == viewer.local_user_id)).scalars())
+    if not chosen:  # nothing chosen reads as every language, as it does in GET /site
+        return None
+    total = conn.execute(select(func.count()).select_from(t.language)).scalar_one()
+    return None if len(chosen) >= total else chosen
+
+
+def in_languages(language_id: Any, creator_id: Any, viewer: Viewer,
+                 chosen: list[int]) -> ColumnElement[bool]:
+    """Content in a chosen language, of undetermined language, or the viewer's own."""
+    return or_(language_id.in_([*chosen, UNDETERMINED_LANGUAGE_ID]),
+               creator_id == viewer.person_id)
