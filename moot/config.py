@@ -9,6 +9,8 @@ from __future__ import annotations
 import dataclasses
 import os
 import tomllib
+from collections.abc import Callable
+from typing import Any
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -87,7 +89,7 @@ class Settings:
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
 
 
-_CONVERTERS = {int: int, bool: _as_bool, str: str}
+_CONVERTERS: dict[type, Callable[[Any], object]] = {int: int, bool: _as_bool, str: str}
 
 
 def load_settings(environ: dict[str, str] | None = None, **overrides: object) -> Settings:

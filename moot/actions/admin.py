@@ -94,8 +94,8 @@ def remove_person_data(conn: Connection, person_id: int) -> None:
     for comment in comments:
         conn.execute(update(t.comment).where(c.id == comment.id).values(removed=True))
         if not comment.deleted:
-            post = conn.execute(select(t.post).where(t.post.c.id == comment.post_id)).one()
-            count_comment(conn, post, person_id, comment.published, -1)
+            parent = conn.execute(select(t.post).where(t.post.c.id == comment.post_id)).one()
+            count_comment(conn, parent, person_id, comment.published, -1)
     posts = conn.execute(select(t.post).where(t.post.c.creator_id == person_id,
                                               t.post.c.removed.is_(False))).mappings().all()
     for post in posts:

@@ -85,7 +85,7 @@ def do_import_settings(ctx: Context, viewer: Viewer, backup: Any) -> ImportRepor
     do_save_user_settings(ctx, viewer, form)
     report = ImportReport()
     pid = viewer.person_id
-    steps: list[tuple[str, Column[Any], Callable[[int], None]]] = [
+    steps: list[tuple[str, Column[Any], Callable[[int], object]]] = [
         ("followed_communities", t.community.c.actor_id,
          lambda i: do_follow_community(ctx, viewer, i, True)),
         ("saved_posts", t.post.c.ap_id, lambda i: do_save_post(ctx, viewer, i, True)),
@@ -104,7 +104,7 @@ def do_import_settings(ctx: Context, viewer: Viewer, backup: Any) -> ImportRepor
 
 
 def _import_list(ctx: Context, report: ImportReport, key: str, ids: list[str],
-                 column: Column[Any], apply: Callable[[int], None]) -> None:
+                 column: Column[Any], apply: Callable[[int], object]) -> None:
     with ctx.db.read() as conn:
         known = dict(conn.execute(select(column, column.table.c.id)
                                   .where(column.in_(set(ids)))).tuples().all()) if ids else {}

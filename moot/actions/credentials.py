@@ -175,8 +175,8 @@ def _delete_content(conn: Connection, person_id: int) -> None:
         conn.execute(update(t.comment).where(c.id == comment.id).values(
             content=PERMANENTLY_DELETED, deleted=True, updated=now))
         if not (comment.deleted or comment.removed):
-            post = conn.execute(select(t.post).where(t.post.c.id == comment.post_id)).one()
-            count_comment(conn, post, person_id, comment.published, -1)
+            parent = conn.execute(select(t.post).where(t.post.c.id == comment.post_id)).one()
+            count_comment(conn, parent, person_id, comment.published, -1)
     p = t.post.c
     for post in conn.execute(select(t.post).where(p.creator_id == person_id)).mappings().all():
         conn.execute(update(t.post).where(p.id == post["id"]).values(

@@ -78,11 +78,11 @@ def purge_post(conn: Connection, post_id: int) -> None:
     c = t.comment.c
     counting = case((c.deleted | c.removed, 0), else_=1)
     per_creator = conn.execute(
-        select(c.creator_id, func.sum(counting).label("count"), func.sum(c.score).label("score"))
+        select(c.creator_id, func.sum(counting).label("comments"), func.sum(c.score).label("score"))
         .where(c.post_id == post_id).group_by(c.creator_id)).all()
     for row in per_creator:
         conn.execute(update(t.person).where(t.person.c.id == row.creator_id).values(
-            comment_count=t.person.c.comment_count - int(row.count),
+            comment_count=t.person.c.comment_count - int(row.comments),
             comment_score=t.person.c.comment_score - int(row.score)))
     conn.execute(update(t.person).where(t.person.c.id == post["creator_id"])
                  .values(post_score=t.person.c.post_score - post["score"]))

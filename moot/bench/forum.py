@@ -164,7 +164,8 @@ class Forum:
             yield batch
 
     def communities(self) -> Iterator[Batch]:
-        now, batch = self.now, {"community": [], "community_moderator": []}
+        now = self.now
+        batch: Batch = {"community": [], "community_moderator": []}
         for i in range(self.scale.communities):
             cid, name = self.ids.community + i, f"community{i}"
             actor = f"{self.base}/c/{name}"

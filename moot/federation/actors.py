@@ -59,9 +59,9 @@ def parse_actor(doc: dict[str, Any]) -> RemoteActor:
     kind = doc.get("type")
     if kind not in PERSON_TYPES + GROUP_TYPES:
         raise BadActor(f"not an actor type: {kind!r}")
-    for key in ("id", "preferredUsername", "inbox"):
-        if not isinstance(doc.get(key), str):
-            raise BadActor(f"actor lacks {key}")
+    for field in ("id", "preferredUsername", "inbox"):
+        if not isinstance(doc.get(field), str):
+            raise BadActor(f"actor lacks {field}")
     key = doc.get("publicKey")
     if isinstance(key, list):
         key = key[0] if key else None
@@ -69,7 +69,7 @@ def parse_actor(doc: dict[str, Any]) -> RemoteActor:
         raise BadActor("actor lacks publicKey")
     endpoints = doc.get("endpoints") if isinstance(doc.get("endpoints"), dict) else {}
     summary = doc.get("summary") if isinstance(doc.get("summary"), str) else None
-    source = doc.get("source") if isinstance(doc.get("source"), dict) else {}
+    source = doc["source"] if isinstance(doc.get("source"), dict) else {}
     return RemoteActor(
         actor_id=doc["id"], kind="community" if kind in GROUP_TYPES else "person",
         name=doc["preferredUsername"], public_key=key["publicKeyPem"], inbox_url=doc["inbox"],

@@ -52,7 +52,7 @@ class Signer:
 
 def _resolve(host: str) -> list[str]:
     try:
-        return sorted({info[4][0] for info in socket.getaddrinfo(host, None)})
+        return sorted({str(info[4][0]) for info in socket.getaddrinfo(host, None)})
     except OSError as exc:
         raise FetchError(f"cannot resolve {host}", transient=True) from exc
 

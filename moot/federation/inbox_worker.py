@@ -45,7 +45,7 @@ def _claim(ctx: Context) -> list[Any]:
         if rows:
             conn.execute(update(inbox).where(inbox.c.id.in_([r.id for r in rows]))
                          .values(lease_until=now + LEASE))
-    return rows
+    return list(rows)
 
 
 def _finish(ctx: Context, row_id: int, state: str, reason: str, activity: dict[str, Any],

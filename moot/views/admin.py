@@ -48,7 +48,7 @@ def _application_view(row: Any) -> dict[str, Any]:
 def _waiting(require_verified_email: bool) -> list[Any]:
     """Undecided applications; with email verification on, only those of verified emails
     (Lemmy does not show admins applications whose emails nobody has confirmed)."""
-    conditions = [t.registration_application.c.admin_id.is_(None)]
+    conditions: list[Any] = [t.registration_application.c.admin_id.is_(None)]
     if require_verified_email:
         conditions.append(t.local_user.c.email_verified)
     return conditions

@@ -43,7 +43,7 @@ def cols(source: Table | FromClause, prefix: str, names: Iterable[str]) -> list[
     return [source.c[name].label(prefix + name) for name in names]
 
 
-def pick(row: Mapping[str, Any], prefix: str, names: Iterable[str]) -> dict[str, Any]:
+def pick(row: Mapping[Any, Any], prefix: str, names: Iterable[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name in names:
         value = row[prefix + name]
@@ -53,7 +53,7 @@ def pick(row: Mapping[str, Any], prefix: str, names: Iterable[str]) -> dict[str,
     return out
 
 
-def entity(row: Mapping[str, Any], names: Iterable[str]) -> dict[str, Any]:
+def entity(row: Mapping[Any, Any], names: Iterable[str]) -> dict[str, Any]:
     """An object from an unprefixed row (a plain select of one table)."""
     return pick(row, "", names)
 

@@ -22,6 +22,6 @@ def search_page(request: Request, viewer: MaybeUser, q: str = "", type_: str = "
     result = None
     if q.strip():
         result = search(session.get_context(request), viewer,
-                        m.Search(q=q, type_=type_, page=page, limit=20))
+                        m.Search(q=q, type_=type_, page=page, limit=20))  # type: ignore[arg-type]
     return render.page(request, "search.html", q=q, type_=type_, kinds=KINDS, result=result,
                        page=page)
