@@ -9,7 +9,6 @@ a document's ``id`` is the URL it came from. Unit tests hand it an ``httpx.MockT
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import socket
 from collections.abc import Callable
@@ -20,6 +19,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from moot.config import Settings
+from moot.federation.pinning import AddressRefused, checked_addresses, pinned_transport
 from moot.federation.signatures import sign_headers
 
 MAX_BODY = 1024 * 1024
@@ -74,6 +74,8 @@ class Http:
         # The admin's allow/block lists: the name of the refusal for a URL, or None.
         self.policy = policy
         self.resolver = resolver
+        if transport is None:
+            transport = pinned_transport(resolver, self.allow_private)
         self.client = httpx.Client(transport=transport, follow_redirects=False,
                                    headers={"User-Agent": USER_AGENT}, timeout=FETCH_TIMEOUT)
 
@@ -90,15 +92,10 @@ class Http:
             raise FetchError(f"{refused}: {parts.netloc[:200]}")
         if self.allow_private:
             return
-        host = parts.hostname
         try:
-            addresses = [host] if ipaddress.ip_address(host) else []
-        except ValueError:
-            addresses = self.resolver(host)
-        for address in addresses:
-            ip = ipaddress.ip_address(address)
-            if not ip.is_global or ip.is_multicast:
-                raise FetchError(f"{host} is a private, loopback or link-local address")
+            checked_addresses(parts.hostname, self.resolver, allow_private=False)
+        except AddressRefused as exc:
+            raise FetchError(str(exc)) from exc
 
     def _read(self, response: httpx.Response) -> bytes:
         declared = response.headers.get("content-length")
@@ -120,6 +117,8 @@ class Http:
         try:
             with self.client.stream("GET", url, headers=headers) as response:
                 return response, self._read(response)
+        except AddressRefused as exc:
+            raise FetchError(str(exc)) from exc
         except httpx.HTTPError as exc:
             raise FetchError(f"GET {url[:200]} failed: {type(exc).__name__}",
                              transient=True) from exc
@@ -158,6 +157,8 @@ class Http:
         try:
             response = self.client.post(inbox, content=body, headers=headers,
                                         timeout=SEND_TIMEOUT)
+        except AddressRefused as exc:
+            raise FetchError(str(exc)) from exc
         except httpx.HTTPError as exc:
             raise FetchError(f"POST {inbox[:200]} failed: {type(exc).__name__}",
                              transient=True) from exc
