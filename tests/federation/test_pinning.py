@@ -17,7 +17,7 @@ PUBLIC_IP = "93.184.216.34"
 
 
 class _Actor(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+    def do_GET(self) -> None:
         host = self.headers["Host"]
         body = json.dumps({"id": f"http://{host}{self.path}", "type": "Person"}).encode()
         self.send_response(200)
