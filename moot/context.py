@@ -40,6 +40,8 @@ class Context:
     site_ttl: float = 5.0
     # The outgoing HTTP client (moot.federation.http.Http), made on first use.
     http: Any = None
+    # Remote actors' public keys the inbox verified with: actor id -> (key, time read).
+    actor_keys: dict[str, tuple[str, float]] = field(default_factory=dict)
 
     def site(self) -> SiteInfo:
         if self._site is None or time.monotonic() - self._site_loaded > self.site_ttl:

@@ -9,12 +9,13 @@ the Digest of the body, signed within the hour. A key that does not verify is re
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from moot.context import Context
@@ -31,6 +32,8 @@ from moot.federation.signatures import (
 )
 
 MAX_ACTIVITY_BYTES = 1024 * 1024
+KEY_TTL = 300.0  # seconds a verified key is reused without reading it again
+KEY_CACHE_SIZE = 10_000
 
 
 @dataclass(frozen=True)
@@ -84,8 +87,8 @@ def verify(ctx: Context, method: str, url: str, headers: Mapping[str, str], body
         raise Refused(401, "request is not signed by the activity's actor")
     for refresh in (False, True):
         try:
-            actor = get_actor(ctx, actor_id, refresh=refresh)
-            verify_request(method, url, headers, body, actor.public_key, parsed)
+            verify_request(method, url, headers, body, _public_key(ctx, actor_id, refresh),
+                           parsed)
             return actor_id
         except SignatureError as exc:
             if refresh or exc.args[0] != "signature does not verify":
@@ -96,19 +99,35 @@ def verify(ctx: Context, method: str, url: str, headers: Mapping[str, str], body
     raise AssertionError("unreachable")
 
 
+def _public_key(ctx: Context, actor_id: str, refresh: bool) -> str:
+    """The actor's key: from the in-process cache (KEY_TTL), else the database or its server."""
+    cached = None if refresh else ctx.actor_keys.get(actor_id)
+    if cached is not None and time.monotonic() - cached[1] < KEY_TTL:
+        return cached[0]
+    key = get_actor(ctx, actor_id, refresh=refresh).public_key
+    if len(ctx.actor_keys) >= KEY_CACHE_SIZE:
+        ctx.actor_keys.clear()  # crude, but bounded; a miss costs one indexed read
+    ctx.actor_keys[actor_id] = (key, time.monotonic())
+    return key
+
+
+# Statements built once: the inbox is the hottest write path federation has.
+_INSERT = t.ap_inbox.insert()
+_REVIVE = update(t.ap_delivery).where(
+    t.ap_delivery.c.domain == bindparam("sender"), t.ap_delivery.c.dead.is_(True),
+).values(dead=False, fail_count=0, next_attempt=None)
+
+
 def store(ctx: Context, activity: dict[str, Any], actor_id: str) -> bool:
     """Queue the activity; False when this id was received before (applied once)."""
     now = utcnow()
     try:
         with ctx.db.write() as conn:
-            conn.execute(t.ap_inbox.insert().values(
-                activity_id=activity["id"], actor=actor_id, body=json.dumps(activity),
-                state="queued", attempts=0, next_attempt=now, published=now))
+            conn.execute(_INSERT, {
+                "activity_id": activity["id"], "actor": actor_id, "body": json.dumps(activity),
+                "state": "queued", "attempts": 0, "next_attempt": now, "published": now})
             # A delivery from an instance proves it is alive again.
-            conn.execute(update(t.ap_delivery).where(
-                t.ap_delivery.c.domain == urlsplit(actor_id).netloc.lower(),
-                t.ap_delivery.c.dead.is_(True)).values(dead=False, fail_count=0,
-                                                       next_attempt=None))
+            conn.execute(_REVIVE, {"sender": urlsplit(actor_id).netloc.lower()})
     except IntegrityError:
         return False
     return True

@@ -13,11 +13,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.asymmetric.types import PublicKeyTypes
 
 # Lemmy refuses signatures older than an hour; Mastodon allows 12 h plus 1 h skew. An hour each
 # way is what Lemmy admins are told to keep their clocks within.
@@ -68,6 +70,21 @@ def _signing_string(names: list[str], method: str, url: str,
     return "\n".join(lines).encode()
 
 
+@lru_cache(maxsize=1024)
+def _private_key(private_pem: str) -> rsa.RSAPrivateKey:
+    # Loading checks the key's primes, which takes tens of milliseconds: once per key, then.
+    # Private keys are Moot's own (made by keys.py), so that check is skipped for them.
+    key = serialization.load_pem_private_key(private_pem.encode(), password=None,
+                                             unsafe_skip_rsa_key_validation=True)
+    assert isinstance(key, rsa.RSAPrivateKey)
+    return key
+
+
+@lru_cache(maxsize=4096)
+def _public_key(public_pem: str) -> PublicKeyTypes:
+    return serialization.load_pem_public_key(public_pem.encode())
+
+
 def sign_headers(method: str, url: str, key_id: str, private_pem: str,
                  body: bytes | None = None, *, now: datetime | None = None) -> dict[str, str]:
     """The headers (Host, Date, Digest, Content-Type, Signature) of a signed request."""
@@ -77,9 +94,7 @@ def sign_headers(method: str, url: str, key_id: str, private_pem: str,
         headers["digest"] = digest_header(body)
         headers["content-type"] = "application/activity+json"
         names += ["digest", "content-type"]
-    key = serialization.load_pem_private_key(private_pem.encode(), password=None)
-    assert isinstance(key, rsa.RSAPrivateKey)
-    signature = key.sign(_signing_string(names, method, url, headers), padding.PKCS1v15(),
+    signature = _private_key(private_pem).sign(_signing_string(names, method, url, headers), padding.PKCS1v15(),
                          hashes.SHA256())
     headers["signature"] = (f'keyId="{key_id}",algorithm="rsa-sha256",headers="{" ".join(names)}",'
                             f'signature="{base64.b64encode(signature).decode()}"')
@@ -135,7 +150,7 @@ def verify_request(method: str, url: str, headers: Mapping[str, str], body: byte
         if digests.get("SHA-256", digests.get("sha-256")) != expected:
             raise SignatureError("Digest does not match the body")
     try:
-        key = serialization.load_pem_public_key(public_pem.encode())
+        key = _public_key(public_pem)
     except ValueError as exc:
         raise SignatureError("the actor's public key cannot be read") from exc
     if not isinstance(key, rsa.RSAPublicKey):
