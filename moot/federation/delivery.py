@@ -97,7 +97,7 @@ def deliver_domain(ctx: Context, domain: str) -> int:
         last_id = conn.execute(select(d.c.last_id).where(d.c.domain == domain)).scalar_one()
         rows = conn.execute(select(t.ap_outbox).where(t.ap_outbox.c.id > last_id)
                             .order_by(t.ap_outbox.c.id).limit(BATCH)).all()
-        work = [(row, _targets(conn, row).get(domain, set()), _signer(conn, row.actor_id))
+        work = [(row, _targets(conn, row, domain).get(domain, set()), _signer(conn, row.actor_id))
                 for row in rows]
     passed = 0
     # An instance the admin blocks (or leaves off the allow list) gets nothing: its share of the

@@ -14,7 +14,7 @@ import uuid
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, func, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from moot.context import Context
@@ -31,16 +31,23 @@ def domain_of(url: str) -> str:
     return urlsplit(url).netloc.lower()
 
 
-def targets(conn: Connection, row: Any) -> dict[str, set[str]]:
-    """Inbox URLs of one log row, by instance domain: explicit ones and remote followers'."""
+def targets(conn: Connection, row: Any, domain: str | None = None) -> dict[str, set[str]]:
+    """Inbox URLs of one log row, by instance domain: explicit ones and remote followers'.
+
+    With ``domain``, only that instance's followers are read: delivery asks once per instance,
+    and reading every follower each time would make a fan-out quadratic."""
     inboxes: set[str] = set(json.loads(row.inboxes))
     if row.community_id is not None:
         follower = t.community_follower
-        inboxes.update(conn.execute(
-            select(func.coalesce(t.person.c.shared_inbox_url, t.person.c.inbox_url))
-            .join(follower, follower.c.person_id == t.person.c.id)
-            .where(follower.c.community_id == row.community_id,
-                   t.person.c.local.is_(False))).scalars())
+        inbox = func.coalesce(t.person.c.shared_inbox_url, t.person.c.inbox_url)
+        query = (select(inbox).join(follower, follower.c.person_id == t.person.c.id)
+                 .where(follower.c.community_id == row.community_id,
+                        t.person.c.local.is_(False)))
+        if domain is not None:
+            # An inbox may sit on another host than its actor (a shared inbox elsewhere).
+            query = query.join(t.instance, t.instance.c.id == t.person.c.instance_id).where(
+                or_(t.instance.c.domain == domain, inbox.like(f"%://{domain}/%")))
+        inboxes.update(conn.execute(query).scalars())
     by_domain: dict[str, set[str]] = {}
     for inbox in inboxes:
         by_domain.setdefault(domain_of(inbox), set()).add(inbox)
