@@ -29,7 +29,7 @@ DEAD_AFTER = timedelta(days=3)
 MAX_BACKOFF = timedelta(hours=1)
 LEASE = timedelta(minutes=5)
 BATCH = 50
-PARALLEL_INSTANCES = 4
+PARALLEL_INSTANCES = 32  # sends wait on the network: many instances at once
 
 
 def _signer(conn: Connection, actor_id: str) -> Signer | None:

@@ -1,0 +1,137 @@
+"""Outbound federation: one activity delivered to 1,000 follower instances of a local sink.
+
+    python bench/federation_delivery.py [--instances 1000]
+
+Builds a fresh SQLite database with one community followed by one remote person on each of
+``--instances`` instances. Each instance is its own loopback address (127.0.x.y), so each gets
+its own delivery cursor, signature and request, as on the real network. A sink in a child
+process answers every address on one port with 202 and counts the POSTs. Then a post is
+created and the in-process delivery worker (``delivery.run_once``, the code `moot worker` runs)
+sends its Announce. Measured: the time from the post to the last delivery the sink saw.
+
+Target (issue 5): ≤ 5 s for 1,000 inboxes. Results: bench/results/<date>-sqlite-federation-delivery.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import socket
+import sys
+import tempfile
+import time
+from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import insert
+
+from moot.actions.communities import CommunityForm, do_create_community
+from moot.actions.people import do_login
+from moot.actions.posts import PostForm, do_create_post
+from moot.actions.remote import RemoteActor, do_upsert_remote_actor
+from moot.actions.site import do_bootstrap
+from moot.config import Settings
+from moot.context import Context
+from moot.db import tables as t
+from moot.db.engine import Database, make_engine
+from moot.db.migrate import upgrade
+from moot.db.types import utcnow
+from moot.federation import delivery
+from moot.federation.keys import generate_keypair
+from moot.security import read_token
+from moot.views.people import load_viewer
+
+ADMIN, PASSWORD = "benchadmin", "bench-password-1"
+
+
+def _sink(port: int, counter: multiprocessing.Value, last: multiprocessing.Value) -> None:
+    class Inbox(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            self.send_response(202)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            with counter.get_lock():
+                counter.value += 1
+                last.value = time.time()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    ThreadingHTTPServer.request_queue_size = 1024
+    ThreadingHTTPServer(("0.0.0.0", port), Inbox).serve_forever()
+
+
+def _address(i: int) -> str:
+    return f"127.0.{1 + i // 250}.{1 + i % 250}"
+
+
+def build(ctx: Context, instances: int, port: int) -> int:
+    token = do_login(ctx, ADMIN, PASSWORD, ip=None, user_agent="bench")
+    with ctx.db.read() as conn:
+        viewer = load_viewer(conn, read_token(token, ctx.site().jwt_secret) or 0, token)
+    assert viewer is not None
+    community_id = do_create_community(ctx, viewer, CommunityForm(name="bench", title="Bench"))
+    _, public = generate_keypair()
+    with ctx.db.write() as conn:
+        for i in range(instances):
+            base = f"http://{_address(i)}:{port}"
+            person_id = do_upsert_remote_actor(conn, RemoteActor(
+                actor_id=f"{base}/u/reader", kind="person", name="reader", public_key=public,
+                inbox_url=f"{base}/u/reader/inbox", shared_inbox_url=f"{base}/inbox"))
+            conn.execute(insert(t.community_follower).values(
+                community_id=community_id, person_id=person_id, published=utcnow(),
+                pending=False))
+    return community_id, viewer
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--instances", type=int, default=1000)
+    parser.add_argument("--note", default="")
+    args = parser.parse_args()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    counter, last = multiprocessing.Value("i", 0), multiprocessing.Value("d", 0.0)
+    sink = multiprocessing.Process(target=_sink, args=(port, counter, last), daemon=True)
+    sink.start()
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/bench.db"
+        settings = Settings(database_url=url, public_url="http://moot.bench",
+                            setup_admin_username=ADMIN, setup_admin_password=PASSWORD,
+                            setup_site_name="Bench", allow_private_network=True)
+        db = Database(make_engine(url, pool_size=8))
+        upgrade(db)
+        do_bootstrap(db, settings)
+        ctx = Context(settings, db)
+        community_id, viewer = build(ctx, args.instances, port)
+        start, cpu0 = time.time(), time.process_time()
+        do_create_post(ctx, viewer, community_id, PostForm(name="To every follower"))
+        while counter.value < args.instances and time.time() - start < 120:
+            if not delivery.run_once(ctx):
+                time.sleep(0.01)
+        seconds, cpu = last.value - start, time.process_time() - cpu0
+        db.dispose()
+    sink.terminate()
+    result = {
+        "benchmark": "federation_delivery", "database": "sqlite", "date": date.today().isoformat(),
+        "load_average": round(os.getloadavg()[0], 1), "note": args.note,
+        "instances": args.instances, "delivered": counter.value,
+        "seconds": round(seconds, 2), "worker_cpu_seconds": round(cpu, 2),
+        "parallel_instances": delivery.PARALLEL_INSTANCES, "target_seconds": 5,
+    }
+    print(json.dumps(result, indent=2))
+    out = Path(__file__).parent / "results" / f"{result['date']}-sqlite-federation-delivery.json"
+    out.write_text(json.dumps(result, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
