@@ -49,12 +49,14 @@ from moot.views.people import load_viewer
 ADMIN, PASSWORD = "benchadmin", "bench-password-1"
 
 
-def _sink(port: int, counter: multiprocessing.Value, last: multiprocessing.Value) -> None:
+def _sink(port: int, counter: multiprocessing.Value, last: multiprocessing.Value,
+          latency: float = 0.0) -> None:
     class Inbox(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
         def do_POST(self) -> None:
             self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            time.sleep(latency)  # a far instance: every answer takes this long
             self.send_response(202)
             self.send_header("Content-Length", "0")
             self.end_headers()
@@ -95,13 +97,18 @@ def build(ctx: Context, instances: int, port: int) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--instances", type=int, default=1000)
+    parser.add_argument("--activities", type=int, default=1,
+                        help="posts made at once (with --instances 1: the far-instance case)")
+    parser.add_argument("--latency-ms", type=float, default=0.0,
+                        help="added to every answer of the sink")
     parser.add_argument("--note", default="")
     args = parser.parse_args()
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])
     counter, last = multiprocessing.Value("i", 0), multiprocessing.Value("d", 0.0)
-    sink = multiprocessing.Process(target=_sink, args=(port, counter, last), daemon=True)
+    sink = multiprocessing.Process(target=_sink, daemon=True,
+                                   args=(port, counter, last, args.latency_ms / 1000))
     sink.start()
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/bench.db"
@@ -113,9 +120,12 @@ def main() -> None:
         do_bootstrap(db, settings)
         ctx = Context(settings, db)
         community_id, viewer = build(ctx, args.instances, port)
+        # The posts are written first; the clock runs from the first send to the last delivery.
+        for i in range(args.activities):
+            do_create_post(ctx, viewer, community_id, PostForm(name=f"To every follower {i}"))
         start, cpu0 = time.time(), time.process_time()
-        do_create_post(ctx, viewer, community_id, PostForm(name="To every follower"))
-        while counter.value < args.instances and time.time() - start < 120:
+        expected = args.instances * args.activities
+        while counter.value < expected and time.time() - start < 300:
             if not delivery.run_once(ctx):
                 time.sleep(0.01)
         seconds, cpu = last.value - start, time.process_time() - cpu0
@@ -124,12 +134,16 @@ def main() -> None:
     result = {
         "benchmark": "federation_delivery", "database": "sqlite", "date": date.today().isoformat(),
         "load_average": round(os.getloadavg()[0], 1), "note": args.note,
-        "instances": args.instances, "delivered": counter.value,
+        "instances": args.instances, "activities": args.activities,
+        "latency_ms": args.latency_ms, "delivered": counter.value,
+        "per_second": round(counter.value / seconds) if seconds > 0 else None,
         "seconds": round(seconds, 2), "worker_cpu_seconds": round(cpu, 2),
         "parallel_instances": delivery.PARALLEL_INSTANCES, "target_seconds": 5,
     }
     print(json.dumps(result, indent=2))
-    out = Path(__file__).parent / "results" / f"{result['date']}-sqlite-federation-delivery.json"
+    kind = "latency" if args.latency_ms else "fanout"
+    out = (Path(__file__).parent / "results"
+           / f"{result['date']}-sqlite-federation-delivery-{kind}.json")
     out.write_text(json.dumps(result, indent=2) + "\n")
 
 

@@ -28,8 +28,9 @@ log = logging.getLogger(__name__)
 DEAD_AFTER = timedelta(days=3)
 MAX_BACKOFF = timedelta(hours=1)
 LEASE = timedelta(minutes=5)
-BATCH = 50
+BATCH = 128
 PARALLEL_INSTANCES = 32  # sends wait on the network: many instances at once
+IN_FLIGHT = 32  # sends to one instance at once (a far instance needs many)
 
 
 def _signer(conn: Connection, actor_id: str) -> Signer | None:
@@ -90,25 +91,60 @@ def _failed(ctx: Context, domain: str, last_id: int) -> None:
             dead=dead))
 
 
+def _deliver_row(ctx: Context, row: Any, inboxes: set[str], signer: Signer | None) -> bool:
+    """Send one log row to its inboxes on one instance; False if it must be retried."""
+    if signer is None:
+        return True  # its actor is gone: nothing can sign it
+    return all(_send(ctx, row.data.encode(), inbox, signer) for inbox in sorted(inboxes))
+
+
+def _outcomes(ctx: Context, jobs: list[tuple[Any, set[str], Signer | None]],
+              in_flight: int) -> list[bool]:
+    """Whether each job was delivered, started in log order with ``in_flight`` at once."""
+    if in_flight <= 1 or len(jobs) <= 1:
+        results: list[bool] = []
+        for job in jobs:  # one at a time: stop at the first failure
+            results.append(_deliver_row(ctx, *job))
+            if not results[-1]:
+                break
+        return results
+    with ThreadPoolExecutor(max_workers=min(in_flight, len(jobs))) as pool:
+        return list(pool.map(lambda job: _deliver_row(ctx, *job), jobs))
+
+
 def deliver_domain(ctx: Context, domain: str) -> int:
-    """Send what is due to one instance, in order; returns how many activities were passed."""
+    """Send what is due to one instance; returns how many activities were passed.
+
+    Up to IN_FLIGHT sends run at once, started in log order, so a far instance still receives
+    many activities a second. The cursor stops before the first one that failed: what came after
+    it is sent again later, and receivers drop repeats by activity id. An instance that failed
+    last time is probed with one send at a time."""
     d = t.ap_delivery
     with ctx.db.read() as conn:
-        last_id = conn.execute(select(d.c.last_id).where(d.c.domain == domain)).scalar_one()
+        state = conn.execute(select(d.c.last_id, d.c.fail_count)
+                             .where(d.c.domain == domain)).one()
+        last_id = state.last_id
         rows = conn.execute(select(t.ap_outbox).where(t.ap_outbox.c.id > last_id)
                             .order_by(t.ap_outbox.c.id).limit(BATCH)).all()
-        work = [(row, _targets(conn, row, domain).get(domain, set()), _signer(conn, row.actor_id))
-                for row in rows]
-    passed = 0
+        signers: dict[str, Signer | None] = {}
+        work = []
+        for row in rows:
+            if row.actor_id not in signers:
+                signers[row.actor_id] = _signer(conn, row.actor_id)
+            work.append((row, _targets(conn, row, domain).get(domain, set()),
+                         signers[row.actor_id]))
     # An instance the admin blocks (or leaves off the allow list) gets nothing: its share of the
     # log is passed over, as Lemmy leaves it out of the inboxes it sends to.
-    refused = refusal(ctx, domain)
-    for row, inboxes, signer in work:
-        if signer is not None and refused is None:
-            for inbox in sorted(inboxes):
-                if not _send(ctx, row.data.encode(), inbox, signer):
-                    _failed(ctx, domain, last_id)
-                    return passed
+    jobs = [] if refusal(ctx, domain) is not None else [job for job in work if job[1]]
+    results = _outcomes(ctx, jobs, 1 if state.fail_count else IN_FLIGHT)
+    # A row with nothing to send here passes; a row not tried (after a failure) does not.
+    outcomes = {job[0].id: False for job in jobs}
+    outcomes.update(zip((job[0].id for job in jobs), results, strict=False))
+    passed = 0
+    for row, _, _ in work:
+        if not outcomes.get(row.id, True):
+            _failed(ctx, domain, last_id)
+            return passed
         last_id, passed = row.id, passed + 1
     with ctx.db.write() as conn:
         values: dict[str, Any] = {"last_id": last_id, "lease_until": None, "next_attempt": None,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import select, update
 
@@ -59,9 +60,10 @@ def test_failures_back_off_and_nothing_is_lost_or_reordered(
     assert delivery.run_once(app.state.ctx) == 0
     cursor = _cursor(app)
     assert cursor["fail_count"] == 1 and cursor["next_attempt"] > utcnow()
-    assert [d.activity["type"] for d in remote.refused] == ["Accept"]
+    # A healthy instance gets several sends in flight; all three failed, none was passed.
+    assert sorted(d.activity["type"] for d in remote.refused) == ["Accept", "Announce", "Announce"]
     assert delivery.run_once(app.state.ctx) == 0  # not due yet: no new attempt
-    assert len(remote.refused) == 1
+    assert len(remote.refused) == 3
 
     remote.inbox_status = 202
     _set_cursor(app, next_attempt=utcnow() - timedelta(seconds=1))
@@ -105,3 +107,34 @@ def test_an_instance_failing_for_days_is_dead_until_it_speaks(
     assert _cursor(app)["dead"] is False
     remote.inbox_status = 202
     assert delivery.run_once(app.state.ctx) == 1
+
+
+def test_a_failure_in_flight_holds_the_cursor_before_it(
+        app: Any, api: ApiClient, admin: str, remote: FakeRemote) -> None:
+    """Sends in flight together: one that fails stops the cursor just before it, and what
+    follows is sent again (receivers drop repeats by activity id); nothing is lost."""
+    community = _followed(app, api, admin, remote)
+    assert delivery.run_once(app.state.ctx) == 1  # the Accept
+    titles = ["one", "two", "three", "four"]
+    for title in titles:
+        api.make_post(admin, community["id"], title)
+    original = remote.handler
+
+    def flaky(request: Any) -> Any:
+        if request.method == "POST" and b'"two"' in request.content:
+            return httpx.Response(503)
+        return original(request)
+
+    app.state.ctx.http = Http(app.state.ctx.settings, httpx.MockTransport(flaky),
+                              resolver=lambda host: [PUBLIC_IP])
+    assert delivery.run_once(app.state.ctx) == 1  # "one" passed; the cursor waits at "two"
+    assert _cursor(app)["fail_count"] == 1
+    app.state.ctx.http = Http(app.state.ctx.settings, remote.transport(),
+                              resolver=lambda host: [PUBLIC_IP])
+    _set_cursor(app, next_attempt=utcnow() - timedelta(seconds=1))
+    assert delivery.run_once(app.state.ctx) == 3
+    names = [d.activity["object"]["object"]["name"] for d in remote.delivered[1:]]
+    assert set(names) == set(titles)
+    # After the failure the instance was probed one send at a time, in log order.
+    assert names[-3:] == ["two", "three", "four"]
+    assert _cursor(app)["fail_count"] == 0
