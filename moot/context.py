@@ -42,6 +42,8 @@ class Context:
     http: Any = None
     # Remote actors' public keys the inbox verified with: actor id -> (key, time read).
     actor_keys: dict[str, tuple[str, float]] = field(default_factory=dict)
+    # The inbox's group-commit writer (moot.federation.inbox_store.InboxWriter), made on first use.
+    inbox_writer: Any = None
 
     def site(self) -> SiteInfo:
         if self._site is None or time.monotonic() - self._site_loaded > self.site_ttl:

@@ -9,6 +9,7 @@ failure, retried with capped exponential backoff. An instance without success fo
 
 from __future__ import annotations
 
+import json
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -29,6 +30,9 @@ DEAD_AFTER = timedelta(days=3)
 MAX_BACKOFF = timedelta(hours=1)
 LEASE = timedelta(minutes=5)
 BATCH = 128
+# Types that wrap another activity or act on an object: ``subject`` looks through them.
+ACTIVITY_TYPES = {"Announce", "Create", "Update", "Delete", "Undo", "Like", "Dislike",
+                  "Follow", "Accept", "Reject", "Add", "Remove", "Block", "Lock", "Flag"}
 PARALLEL_INSTANCES = 32  # sends wait on the network: many instances at once
 IN_FLIGHT = 32  # sends to one instance at once (a far instance needs many)
 
@@ -98,25 +102,54 @@ def _deliver_row(ctx: Context, row: Any, inboxes: set[str], signer: Signer | Non
     return all(_send(ctx, row.data.encode(), inbox, signer) for inbox in sorted(inboxes))
 
 
-def _outcomes(ctx: Context, jobs: list[tuple[Any, set[str], Signer | None]],
-              in_flight: int) -> list[bool]:
-    """Whether each job was delivered, started in log order with ``in_flight`` at once."""
+Job = tuple[Any, set[str], Signer | None]
+
+
+def subject(data: str) -> str:
+    """The innermost object an activity is about (a vote and its undo share the post's id)."""
+    node: Any = json.loads(data)
+    while isinstance(node, dict) and isinstance(node.get("object"), (dict, str)):
+        node = node["object"]
+        if isinstance(node, dict) and node.get("type") not in ACTIVITY_TYPES:
+            break
+    if isinstance(node, dict):
+        node = node.get("id")
+    return str(node)
+
+
+def _chain(ctx: Context, jobs: list[Job]) -> dict[int, bool]:
+    """Send jobs one after another, stopping at the first failure; row id -> delivered."""
+    results: dict[int, bool] = {}
+    for job in jobs:
+        results[job[0].id] = _deliver_row(ctx, *job)
+        if not results[job[0].id]:
+            break
+    return results
+
+
+def _outcomes(ctx: Context, jobs: list[Job], in_flight: int) -> dict[int, bool]:
+    """Whether each job was delivered (row id -> bool; absent when not tried).
+
+    Activities about the same object (a post, its vote, the vote's undo) go one after another in
+    log order, since a receiver must see them in order; different objects go in parallel, up
+    to ``in_flight`` at once."""
     if in_flight <= 1 or len(jobs) <= 1:
-        results: list[bool] = []
-        for job in jobs:  # one at a time: stop at the first failure
-            results.append(_deliver_row(ctx, *job))
-            if not results[-1]:
-                break
-        return results
-    with ThreadPoolExecutor(max_workers=min(in_flight, len(jobs))) as pool:
-        return list(pool.map(lambda job: _deliver_row(ctx, *job), jobs))
+        return _chain(ctx, jobs)
+    chains: dict[str, list[Job]] = {}
+    for job in jobs:
+        chains.setdefault(subject(job[0].data), []).append(job)
+    results: dict[int, bool] = {}
+    with ThreadPoolExecutor(max_workers=min(in_flight, len(chains))) as pool:
+        for done in pool.map(lambda chain: _chain(ctx, chain), chains.values()):
+            results.update(done)
+    return results
 
 
 def deliver_domain(ctx: Context, domain: str) -> int:
     """Send what is due to one instance; returns how many activities were passed.
 
-    Up to IN_FLIGHT sends run at once, started in log order, so a far instance still receives
-    many activities a second. The cursor stops before the first one that failed: what came after
+    Up to IN_FLIGHT sends run at once, so a far instance still receives many activities a second;
+    activities about the same object keep their order (``_outcomes``). The cursor stops before the first one that failed: what came after
     it is sent again later, and receivers drop repeats by activity id. An instance that failed
     last time is probed with one send at a time."""
     d = t.ap_delivery
@@ -136,10 +169,9 @@ def deliver_domain(ctx: Context, domain: str) -> int:
     # An instance the admin blocks (or leaves off the allow list) gets nothing: its share of the
     # log is passed over, as Lemmy leaves it out of the inboxes it sends to.
     jobs = [] if refusal(ctx, domain) is not None else [job for job in work if job[1]]
-    results = _outcomes(ctx, jobs, 1 if state.fail_count else IN_FLIGHT)
     # A row with nothing to send here passes; a row not tried (after a failure) does not.
     outcomes = {job[0].id: False for job in jobs}
-    outcomes.update(zip((job[0].id for job in jobs), results, strict=False))
+    outcomes.update(_outcomes(ctx, jobs, 1 if state.fail_count else IN_FLIGHT))
     passed = 0
     for row, _, _ in work:
         if not outcomes.get(row.id, True):

@@ -9,20 +9,21 @@ the Digest of the body, signed within the hour. A key that does not verify is re
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import bindparam, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 
 from moot.context import Context
 from moot.db import tables as t
 from moot.db.types import utcnow
 from moot.federation.actors import BadActor, get_actor, is_local_url
 from moot.federation.http import FetchError
+from moot.federation.inbox_store import InboxWriter
 from moot.federation.policy import refusal
 from moot.federation.signatures import (
     SignatureError,
@@ -111,26 +112,23 @@ def _public_key(ctx: Context, actor_id: str, refresh: bool) -> str:
     return key
 
 
-# Statements built once: the inbox is the hottest write path federation has.
-_INSERT = t.ap_inbox.insert()
-_REVIVE = update(t.ap_delivery).where(
-    t.ap_delivery.c.domain == bindparam("sender"), t.ap_delivery.c.dead.is_(True),
-).values(dead=False, fail_count=0, next_attempt=None)
+_writer_lock = threading.Lock()
+
+
+def _writer(ctx: Context) -> InboxWriter:
+    if ctx.inbox_writer is None:
+        with _writer_lock:
+            if ctx.inbox_writer is None:
+                ctx.inbox_writer = InboxWriter(ctx.db)
+    return ctx.inbox_writer  # type: ignore[no-any-return]
 
 
 def store(ctx: Context, activity: dict[str, Any], actor_id: str) -> bool:
     """Queue the activity; False when this id was received before (applied once)."""
     now = utcnow()
-    try:
-        with ctx.db.write() as conn:
-            conn.execute(_INSERT, {
-                "activity_id": activity["id"], "actor": actor_id, "body": json.dumps(activity),
-                "state": "queued", "attempts": 0, "next_attempt": now, "published": now})
-            # A delivery from an instance proves it is alive again.
-            conn.execute(_REVIVE, {"sender": urlsplit(actor_id).netloc.lower()})
-    except IntegrityError:
-        return False
-    return True
+    row = {"activity_id": activity["id"], "actor": actor_id, "body": json.dumps(activity),
+           "state": "queued", "attempts": 0, "next_attempt": now, "published": now}
+    return _writer(ctx).store(row, urlsplit(actor_id).netloc.lower())
 
 
 def receive(ctx: Context, url: str, headers: Mapping[str, str], body: bytes) -> tuple[int, str]:

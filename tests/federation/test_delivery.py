@@ -3,6 +3,7 @@ past permanent refusals, dead instances left alone until they speak again."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -138,3 +139,15 @@ def test_a_failure_in_flight_holds_the_cursor_before_it(
     # After the failure the instance was probed one send at a time, in log order.
     assert names[-3:] == ["two", "three", "four"]
     assert _cursor(app)["fail_count"] == 0
+
+
+def test_activities_about_one_object_share_a_chain() -> None:
+    post = "https://moot.test/post/1"
+    like = {"type": "Like", "id": "https://moot.test/activities/like/1", "object": post}
+    undo = {"type": "Undo", "id": "https://moot.test/activities/undo/1", "object": like}
+    create = {"type": "Create", "object": {"type": "Page", "id": post}}
+    announce = {"type": "Announce", "object": undo}
+    subjects = {delivery.subject(json.dumps(a)) for a in (like, undo, create, announce)}
+    assert subjects == {post}
+    other = {"type": "Announce", "object": {"type": "Like", "object": "https://moot.test/post/2"}}
+    assert delivery.subject(json.dumps(other)) == "https://moot.test/post/2"
