@@ -20,6 +20,7 @@ from moot.context import Context
 from moot.db.engine import Database, make_engine
 from moot.federation import nodeinfo
 from moot.federation import routes as federation_routes
+from moot.federation.inbox_door import InboxDoor
 from moot.federation.negotiate import ActivityPubNegotiation
 
 # FastAPI wraps a deferred-build request model in Field(alias=<parameter name>); pydantic then
@@ -51,6 +52,8 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
                        allow_headers=["*"], expose_headers=["*"], max_age=3600)
     # Before routing: ActivityPub JSON for paths that are also web pages (federation/negotiate.py).
     app.add_middleware(ActivityPubNegotiation)
+    # Before everything above: deliveries to the inboxes (federation/inbox_door.py).
+    app.add_middleware(InboxDoor)
     app.add_middleware(CrashGuard)
     app.add_middleware(ServerTiming)  # outermost: times everything below it
     return app

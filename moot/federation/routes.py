@@ -9,7 +9,6 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy import func, select
-from starlette.concurrency import run_in_threadpool
 
 from moot.context import Context
 from moot.db import tables as t
@@ -57,23 +56,6 @@ def webfinger(request: Request, resource: str = "") -> Response:
     if found is None:
         return _json({"error": "not_found"}, 404, "application/json")
     return _json(found, media="application/jrd+json")
-
-
-async def _inbox(request: Request) -> Response:
-    # Imported on first delivery: the HTTP client stack is not needed to start serving.
-    from moot.federation.receive import receive
-
-    body = await request.body()
-    headers = {k.lower(): v for k, v in request.headers.items()}
-    url = str(request.url)
-    status, reason = await run_in_threadpool(receive, _ctx(request), url, headers, body)
-    if status >= 400:
-        return _json({"error": reason}, status, "application/json")
-    return _json({"status": reason}, status, "application/json")
-
-
-for _path in ("/inbox", "/u/{name}/inbox", "/c/{name}/inbox"):
-    router.add_api_route(_path, _inbox, methods=["POST"])
 
 
 def _community(ctx: Context, name: str) -> Any:

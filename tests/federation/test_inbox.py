@@ -214,3 +214,16 @@ def test_a_local_only_community_neither_takes_remote_followers_nor_federates(
     api.make_post(admin, community["id"])
     with app.state.ctx.db.read() as conn:
         assert conn.execute(select(func.count()).select_from(t.ap_outbox)).scalar() == 0
+
+
+def test_the_inbox_door_refuses_what_is_not_a_delivery(api: ApiClient) -> None:
+    too_big = b'{"id": "' + b"x" * (1024 * 1024) + b'"}'
+    response = api.client.post(PUBLIC_URL + "/inbox", content=too_big)
+    assert response.status_code == 413 and response.json() == {"error": "activity is over 1 MiB"}
+    response = api.client.post(PUBLIC_URL + "/c/nobody/inbox", content=b"[1, 2]")
+    assert response.status_code == 400
+    assert response.json() == {"error": "activity is not a JSON object"}
+    # Only POSTs to the inbox paths are taken; the rest reaches the routes as before.
+    page = api.client.get(PUBLIC_URL + "/inbox")  # the web page of the same name
+    assert page.headers["content-type"].startswith("text/html")
+    assert api.client.post(PUBLIC_URL + "/inboxes", content=b"{}").status_code in (404, 405)
