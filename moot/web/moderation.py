@@ -21,7 +21,9 @@ from moot.actions.moderation import (
     do_remove_post,
 )
 from moot.errors import MootError
-from moot.web import session
+from moot.views.comments import get_comment_view
+from moot.views.communities import moderators
+from moot.web import render, session
 from moot.web.routing import redirect, safe_next, web_router
 from moot.web.session import Form, User, field_int
 
@@ -72,6 +74,18 @@ def feature_post(request: Request, viewer: User, form: Form, post_id: int) -> Re
     kind = "Local" if form.get("feature_type") == "Local" else "Community"
     do_feature_post(session.get_context(request), viewer, post_id, _on(form, "featured"), kind)
     return _back(form, f"/post/{post_id}")
+
+
+@router.get("/comment/{comment_id}/moderate")
+def comment_moderation_page(request: Request, viewer: User, comment_id: int) -> Response:
+    """A comment's controls on a page of their own: the thread links here from each comment,
+    which keeps a long thread light (docs/decisions/0012)."""
+    with session.get_context(request).db.read() as conn:
+        view = get_comment_view(conn, comment_id, viewer)
+        mods = moderators(conn, view["community"]["id"])
+    if not can_moderate(viewer, mods):
+        raise MootError("not_a_mod_or_admin", status=403)
+    return render.page(request, "comment_moderate.html", cv=view)
 
 
 @router.post("/comment/{comment_id}/remove")

@@ -52,7 +52,9 @@ def test_moderator_removes_restores_locks_features_and_bans(api: ApiClient, web:
     web.login("mod")
     page = web.get(f"/post/{post_id}").text
     assert f'action="/post/{post_id}/remove"' in page
-    assert f'action="/comment/{comment_id}/remove"' in page
+    assert f'href="/comment/{comment_id}/moderate"' in page
+    moderate = web.get(f"/comment/{comment_id}/moderate").text
+    assert f'action="/comment/{comment_id}/remove"' in moderate
     assert "feature on site" not in page  # the site's front page is for admins
     back = web.form(f"/post/{post_id}/remove", {"removed": "true", "reason": "spam",
                                                 "next": f"/post/{post_id}"})
@@ -69,7 +71,8 @@ def test_moderator_removes_restores_locks_features_and_bans(api: ApiClient, web:
     other_web.login("bob")
     bobs = other_web.get(f"/post/{post_id}").text
     assert "Removed by a moderator" in bobs and "bob says hi" not in bobs
-    assert "/remove" not in bobs
+    assert "/remove" not in bobs and "/moderate" not in bobs
+    assert other_web.get(f"/comment/{comment_id}/moderate", expect=403).status_code == 403
     # Restore, unlock, then ban bob for 3 days removing his content.
     web.form(f"/post/{post_id}/remove", {"removed": "false"})
     web.form(f"/post/{post_id}/lock", {"locked": "false"})
@@ -81,6 +84,7 @@ def test_moderator_removes_restores_locks_features_and_bans(api: ApiClient, web:
     ban = api.get("/modlog", community_id=community_id)["banned_from_community"][0]
     assert ban["mod_ban_from_community"]["expires"] is not None
     assert "unban from community" in web.get(f"/post/{post_id}").text
+    assert "unban from community" in web.get(f"/comment/{comment_id}/moderate").text
     web.form(f"/community/{community_id}/ban", {"person_id": bob.person_id, "ban": "false"})
     assert not _post(api, post_id, mod.token)["creator_banned_from_community"]
 
@@ -89,9 +93,9 @@ def test_moderator_distinguishes_own_comment_only(api: ApiClient, web: WebClient
     mod, _, _, post_id, comment_id = _setup(api)
     own = api.make_comment(mod.token, post_id, "mod speaking")["comment"]["id"]
     web.login("mod")
-    page = web.get(f"/post/{post_id}").text
-    assert f'action="/comment/{own}/distinguish"' in page
-    assert f'action="/comment/{comment_id}/distinguish"' not in page
+    assert f'action="/comment/{own}/distinguish"' in web.get(f"/comment/{own}/moderate").text
+    other = web.get(f"/comment/{comment_id}/moderate").text
+    assert f'action="/comment/{comment_id}/distinguish"' not in other
     web.form(f"/comment/{own}/distinguish", {"distinguished": "true"})
     assert "distinguished" in web.get(f"/comment/{own}").text
     refused = web.form(f"/comment/{comment_id}/distinguish", {"distinguished": "true"},
