@@ -13,7 +13,7 @@ from fastapi import APIRouter
 
 STATIC_DIR = Path(__file__).parent / "static"
 ROUTE_MODULES = ("accounts", "posts", "comments", "communities", "people", "search", "inbox",
-                 "moderation", "messages")
+                 "moderation", "messages", "blocks")
 
 
 def routers() -> list[APIRouter]:
