@@ -12,7 +12,8 @@ from pathlib import Path
 from fastapi import APIRouter
 
 STATIC_DIR = Path(__file__).parent / "static"
-ROUTE_MODULES = ("accounts", "posts", "comments", "communities", "people", "search", "inbox")
+ROUTE_MODULES = ("accounts", "posts", "comments", "communities", "people", "search", "inbox",
+                 "moderation", "messages", "blocks")
 
 
 def routers() -> list[APIRouter]:

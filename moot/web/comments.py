@@ -20,6 +20,7 @@ from moot.errors import MootError
 from moot.views.comments import get_comment_view
 from moot.views.posts import get_post
 from moot.web import render, session
+from moot.web.moderation import can_moderate
 from moot.web.routing import message_for, redirect, web_router
 from moot.web.session import Form, MaybeUser, User, field_int
 from moot.web.thread import COMMENT_SORTS, Node, thread
@@ -36,7 +37,8 @@ def comment_page(request: Request, viewer: MaybeUser, comment_id: int,
     sort = sort if sort in COMMENT_SORTS else "Hot"
     comments = thread(ctx, viewer, post_id, sort, focus=comment_id)
     return render.page(request, "post.html", vary_accept=True, data=data, pv=data["post_view"],
-                       comments=comments, sort=sort, sorts=COMMENT_SORTS, focus=comment_id)
+                       comments=comments, sort=sort, sorts=COMMENT_SORTS, focus=comment_id,
+                       can_mod=can_moderate(viewer, data["moderators"]))
 
 
 def _view(request: Request, viewer: Any, comment_id: int) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from moot.views.communities import (
 from moot.views.post_list import list_posts
 from moot.views.posts import get_post, get_post_view
 from moot.web import render, session
+from moot.web.moderation import can_moderate
 from moot.web.routing import message_for, redirect, web_router
 from moot.web.session import Form, MaybeUser, User, field_int
 from moot.web.thread import COMMENT_SORTS, thread
@@ -73,7 +74,8 @@ def post_page(request: Request, viewer: MaybeUser, post_id: int,
     if viewer is not None:
         do_open_post(ctx, viewer, post_id, data["post_view"]["counts"]["comments"])
     return render.page(request, "post.html", vary_accept=True, data=data, pv=data["post_view"],
-                       comments=comments, sort=sort, sorts=COMMENT_SORTS, focus=None)
+                       comments=comments, sort=sort, sorts=COMMENT_SORTS, focus=None,
+                       can_mod=can_moderate(viewer, data["moderators"]))
 
 
 def _form_values(form: dict[str, str]) -> PostForm:

@@ -8,6 +8,7 @@ that makes ActivityPub content, so the page shows exactly the sanitised HTML eve
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -38,6 +39,8 @@ _UNITS = (("year", 365 * 86400), ("month", 30 * 86400), ("week", 7 * 86400), ("d
           ("hour", 3600), ("minute", 60))
 
 
+# Pure functions of a timestamp string, called for every comment of every thread page.
+@lru_cache(maxsize=8192)
 def parse_time(value: str) -> datetime:
     return datetime.fromisoformat(value)
 
@@ -54,6 +57,7 @@ def relative_time(value: str, now: datetime | None = None) -> str:
     return "just now"
 
 
+@lru_cache(maxsize=8192)
 def exact_time(value: str) -> str:
     return parse_time(value).strftime("%Y-%m-%d %H:%M:%S UTC")
 

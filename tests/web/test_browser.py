@@ -190,3 +190,42 @@ def test_voting_and_commenting_work_without_javascript(browser: object, live_ser
     assert page.locator("article.comment button.down").first.get_attribute("aria-pressed") == "true"
     _no_sideways_scroll(page)
     context.close()
+
+
+def test_a_moderator_removes_a_comment_and_bans_its_author(browser: object,
+                                                           live_server: str) -> None:
+    base = live_server
+    mod_ctx, bob_ctx = browser.new_context(viewport=PHONE), browser.new_context(viewport=PHONE)
+    page, bob = mod_ctx.new_page(), bob_ctx.new_page()
+    watch = Watch(page)
+    _sign_up(page, base, "mona")
+    page.goto(base + "/create_community")
+    page.fill("#name", "modded")
+    page.fill("#title", "Moderated")
+    page.click("form.stack button[type=submit]")
+    page.goto(base + "/create_post?community=modded")
+    page.fill("#name", "Rules")
+    page.click("form.stack button:has-text('Post')")
+    page.wait_for_url(re.compile(r".*/post/\d+$"))
+    post_url = page.url
+    _sign_up(bob, base, "rude")
+    bob.goto(post_url)
+    _comment(bob, "#new-comment", "something rude")
+    assert bob.locator("a:has-text('moderate')").count() == 0
+    # The moderator follows the comment's "moderate" link and removes it with a reason.
+    page.goto(post_url)
+    _own_comment(page, "something rude").locator("a:has-text('moderate')").first.click()
+    page.wait_for_url(re.compile(r".*/comment/\d+/moderate$"))
+    _no_sideways_scroll(page)
+    page.locator("details.mod > summary:has-text('remove')").click()
+    page.get_by_label("Reason").first.fill("be kind")
+    page.click("details.mod button:has-text('Remove')")
+    page.locator("details.mod > summary:has-text('ban from community')").click()
+    page.get_by_label("Days (empty: permanent)").fill("2")
+    page.click("details.mod button:has-text('Ban rude')")
+    expect(page.locator("button:has-text('unban from community')")).to_have_count(1)
+    bob.goto(post_url)
+    expect(bob.locator("article.comment .notice")).to_have_text("Removed by a moderator")
+    assert watch.problems == []
+    mod_ctx.close()
+    bob_ctx.close()
