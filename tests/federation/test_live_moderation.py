@@ -7,7 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 from tests.federation.conftest import Instance, eventually
-from tests.federation.test_live_federation import _comment_on, _community, _follow, _post_on
+from tests.federation.test_live_federation import (
+    _comment_on,
+    _community,
+    _follow,
+    _post_on,
+)
 
 
 def _post_field(instance: Instance, post_id: int, key: str) -> Any:
