@@ -37,7 +37,12 @@ from moot.db import tables as t
 from moot.errors import MootError
 from moot.federation.actors import KnownActor, get_actor, http_for, site_signer
 from moot.federation.http import FetchError
-from moot.federation.mod_apply import apply_mod_action, is_mod_action, lock_from_update
+from moot.federation.mod_apply import (
+    apply_group_update,
+    apply_mod_action,
+    is_mod_action,
+    lock_from_update,
+)
 from moot.federation.parse import (
     IncomingContent,
     Unusable,
@@ -182,6 +187,9 @@ def _create_or_update(ctx: Context, activity: dict[str, Any], actor_id: str, bud
     if isinstance(obj, str):
         budget.spend(obj)
         obj = http_for(ctx).fetch_json(obj, site_signer(ctx))
+    if activity["type"] == "Update" and isinstance(obj, dict) and obj.get("type") == "Group":
+        group_id = apply_group_update(ctx, obj, actor_id, via)
+        return _announce_if_local(ctx, group_id, via, "community updated")
     locked = lock_from_update(obj, actor_id) if activity["type"] == "Update" else None
     if locked is not None:
         return _mod_action(ctx, {"type": "Lock", "object": obj["id"]}, actor_id, locked, via)

@@ -15,11 +15,12 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
+from moot.actions.communities import is_moderator
 from moot.actions.moderation import do_lock_post, do_remove_comment, do_remove_post
-from moot.actions.remote import remote_viewer
+from moot.actions.remote import do_upsert_remote_actor, remote_viewer
 from moot.context import Context
 from moot.db import tables as t
-from moot.federation.actors import KnownActor, get_actor
+from moot.federation.actors import BadActor, KnownActor, get_actor, parse_actor
 from moot.federation.parse import Unusable, id_of
 from moot.views.people import Viewer
 
@@ -78,3 +79,29 @@ def lock_from_update(obj: Any, actor_id: str) -> bool | None:
     if id_of(obj.get("attributedTo")) == actor_id or "commentsEnabled" not in obj:
         return None
     return not bool(obj["commentsEnabled"])
+
+
+def apply_group_update(ctx: Context, obj: dict[str, Any], actor_id: str,
+                       via: KnownActor | None) -> int:
+    """A remote community's new title, description, icon, banner, nsfw and posting rule, from
+    its moderator (announced by it, or from its own instance). Returns its id."""
+    group_id = id_of(obj)
+    community = get_actor(ctx, group_id) if group_id else None
+    if community is None or community.kind != "community" or community.local:
+        raise Unusable("Update of a group that is not a known remote community")
+    if via is not None and via.id != community.id:
+        raise Unusable("announced by another group")
+    try:
+        remote = parse_actor(obj)
+    except BadActor as exc:
+        raise Unusable(str(exc)) from exc
+    if remote.actor_id != community.actor_id:
+        raise Unusable("group document has another id")
+    if via is None and _host(actor_id) != _host(community.actor_id):
+        person = get_actor(ctx, actor_id)
+        with ctx.db.read() as conn:
+            if not is_moderator(conn, community.id, person.id):
+                raise Unusable("not_a_mod_or_admin")
+    with ctx.db.write() as conn:
+        do_upsert_remote_actor(conn, remote)
+    return community.id

@@ -20,7 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from moot.context import Context
 from moot.db import tables as t
 from moot.db.types import utcnow
-from moot.federation.objects import CONTEXT, PUBLIC, note_json, page_json
+from moot.federation.objects import CONTEXT, PUBLIC, group_json, note_json, page_json
 
 
 def activity_id(ctx: Context, kind: str) -> str:
@@ -202,3 +202,15 @@ def federate_mod_action(ctx: Context, conn: Connection, mod_id: int, community_i
         "to": [PUBLIC], "cc": [community["actor_id"]], "object": inner,
         "audience": community["actor_id"]}
     send_in_community(ctx, conn, community_id, activity)
+
+
+def federate_group_update(ctx: Context, conn: Connection, mod_id: int, community_id: int) -> None:
+    """A local moderator edited a local community: ``Update`` of the Group, announced."""
+    actor = _local_actor(conn, mod_id)
+    community = _community(conn, community_id)
+    if actor is None or not community["local"]:
+        return
+    send_in_community(ctx, conn, community_id, {
+        "type": "Update", "id": activity_id(ctx, "Update"), "actor": actor["actor_id"],
+        "to": [PUBLIC], "cc": [community["actor_id"]], "object": group_json(community),
+        "audience": community["actor_id"]})

@@ -88,6 +88,17 @@ def test_removals_and_locks_by_moderators_federate(instances: dict[str, Instance
     eventually(lambda: _comment_removed(gamma, gamma_post["id"], first["ap_id"]),
                what="announced removal by a remote moderator")
 
+    # Editing the community: an Update of the Group reaches the followers' copies.
+    alpha.api.put("/community", {"community_id": community["id"], "title": "Renamed",
+                                 "description": "new *sidebar*", "nsfw": True,
+                                 "posting_restricted_to_mods": True}, token=alpha.admin)
+    for instance, community_id in ((beta, on_beta), (gamma, on_gamma)):
+        eventually(lambda i=instance, c=community_id: i.api.get("/community", id=c)[
+            "community_view"]["community"]["title"] == "Renamed", what="community update")
+        seen = instance.api.get("/community", id=community_id)["community_view"]["community"]
+        assert (seen["description"], seen["nsfw"], seen["posting_restricted_to_mods"]) == \
+            ("new *sidebar*", True, True)
+
     # Removing the post, then restoring it.
     alpha.api.post("/post/remove", {"post_id": post["id"], "removed": True}, token=alpha.admin)
     for instance, post_id in posts:
