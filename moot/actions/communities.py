@@ -14,7 +14,7 @@ from moot.db import tables as t
 from moot.db.types import utcnow
 from moot.errors import MootError
 from moot.federation.keys import generate_keypair
-from moot.federation.outbox import federate_follow
+from moot.federation.outbox import federate_follow, federate_group_update
 from moot.validation import check_actor_name, check_body, check_url
 from moot.views.people import Viewer
 
@@ -231,6 +231,7 @@ def do_edit_community(ctx: Context, viewer: Viewer, edit: CommunityEdit) -> None
         check_community_mod_action(conn, viewer, community)
         conn.execute(update(t.community).where(t.community.c.id == edit.community_id)
                      .values(**values, updated=utcnow()))
+        federate_group_update(ctx, conn, viewer.person_id, edit.community_id)
 
 
 # Follow and block --------------------------------------------------------------------------

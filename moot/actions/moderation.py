@@ -28,6 +28,7 @@ from moot.context import Context
 from moot.db import tables as t
 from moot.db.types import utcnow
 from moot.errors import MootError
+from moot.federation.outbox import federate_mod_action
 from moot.validation import check_body
 from moot.views.people import Viewer
 
@@ -71,22 +72,28 @@ def set_comment_removed(conn: Connection, comment: Any, removed: bool) -> None:
 
 
 def do_remove_post(ctx: Context, viewer: Viewer, post_id: int, removed: bool,
-                   reason: str | None) -> None:
+                   reason: str | None, *, federated: bool = False) -> None:
+    """``federated``: received from the community's side, where the mod ranking was checked."""
     reason = _reason(reason)
     with ctx.db.write() as conn:
         post = _mod_of_post(conn, viewer, post_id)
-        check_higher_mod_or_admin(conn, post["community_id"], viewer.person_id,
-                                  post["creator_id"])
+        if not federated:
+            check_higher_mod_or_admin(conn, post["community_id"], viewer.person_id,
+                                      post["creator_id"])
         set_post_removed(conn, post, removed)
         resolve_all_for(conn, viewer, t.post_report, "post_id", post_id)
         _record(conn, t.mod_remove_post, viewer, post_id=post_id, reason=reason, removed=removed)
+        federate_mod_action(ctx, conn, viewer.person_id, post["community_id"], post["ap_id"],
+                            "Delete", removed, reason or "")
 
 
 def do_lock_post(ctx: Context, viewer: Viewer, post_id: int, locked: bool) -> None:
     with ctx.db.write() as conn:
-        _mod_of_post(conn, viewer, post_id)
+        post = _mod_of_post(conn, viewer, post_id)
         conn.execute(update(t.post).where(t.post.c.id == post_id).values(locked=locked))
         _record(conn, t.mod_lock_post, viewer, post_id=post_id, locked=locked)
+        federate_mod_action(ctx, conn, viewer.person_id, post["community_id"], post["ap_id"],
+                            "Lock", locked)
 
 
 def do_feature_post(ctx: Context, viewer: Viewer, post_id: int, featured: bool,
@@ -106,13 +113,14 @@ def do_feature_post(ctx: Context, viewer: Viewer, post_id: int, featured: bool,
 
 
 def do_remove_comment(ctx: Context, viewer: Viewer, comment_id: int, removed: bool,
-                      reason: str | None) -> None:
+                      reason: str | None, *, federated: bool = False) -> None:
     reason = _reason(reason)
     with ctx.db.write() as conn:
         comment = load_comment(conn, comment_id)
         check_community_mod_action(conn, viewer, load_community(conn, comment.community_id))
-        check_higher_mod_or_admin(conn, comment.community_id, viewer.person_id,
-                                  comment.creator_id)
+        if not federated:
+            check_higher_mod_or_admin(conn, comment.community_id, viewer.person_id,
+                                      comment.creator_id)
         if comment.deleted:
             # Lemmy 0.19's rule: the removal would put the text its author withdrew into the
             # modlog and the moderators' views again.
@@ -121,6 +129,8 @@ def do_remove_comment(ctx: Context, viewer: Viewer, comment_id: int, removed: bo
         resolve_all_for(conn, viewer, t.comment_report, "comment_id", comment_id)
         _record(conn, t.mod_remove_comment, viewer, comment_id=comment_id, reason=reason,
                 removed=removed)
+        federate_mod_action(ctx, conn, viewer.person_id, comment.community_id, comment.ap_id,
+                            "Delete", removed, reason or "")
 
 
 def do_distinguish_comment(ctx: Context, viewer: Viewer, comment_id: int,

@@ -52,6 +52,7 @@ class RemoteActor:
     featured_url: str | None = None
     bot: bool = False
     nsfw: bool = False
+    posting_restricted_to_mods: bool = False
 
 
 def remote_viewer(conn: Connection, person_id: int) -> Viewer:
@@ -76,7 +77,8 @@ def do_upsert_remote_actor(conn: Connection, actor: RemoteActor) -> int:
         common.update(title=(actor.display_name or actor.name)[:255],
                       description=actor.summary, icon=actor.avatar, nsfw=actor.nsfw,
                       followers_url=actor.followers_url, moderators_url=actor.moderators_url,
-                      featured_url=actor.featured_url)
+                      featured_url=actor.featured_url,
+                      posting_restricted_to_mods=actor.posting_restricted_to_mods)
     existing = conn.execute(select(table.c.id, table.c.local).where(
         table.c.actor_id == actor.actor_id)).first()
     if existing is not None:

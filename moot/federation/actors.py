@@ -82,7 +82,8 @@ def parse_actor(doc: dict[str, Any]) -> RemoteActor:
         moderators_url=doc.get("attributedTo") if isinstance(doc.get("attributedTo"), str)
         else None,
         featured_url=doc.get("featured") if isinstance(doc.get("featured"), str) else None,
-        bot=kind == "Service", nsfw=bool(doc.get("sensitive")))
+        bot=kind == "Service", nsfw=bool(doc.get("sensitive")),
+        posting_restricted_to_mods=doc.get("postingRestrictedToMods") is True)
 
 
 def find_known(ctx: Context, actor_id: str) -> KnownActor | None:

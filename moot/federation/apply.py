@@ -1,7 +1,7 @@
 """Applying a verified activity through the actions the API uses (the slice of issue 5).
 
-Handled: Follow, Accept, Undo (Follow, Like/Dislike, Delete), Create/Update of posts and
-comments, Like/Dislike, Delete (by the author), and Announce of any of these by a group
+Handled: Follow, Accept, Undo (Follow, Like/Dislike, Delete, Lock), Create/Update of posts and
+comments, Like/Dislike, Delete (by the author, or a moderator's removal), Lock, and Announce of any of these by a group
 (FEP-1b12). Anything else is recorded as ignored with its reason. What must be sent in answer
 (an Accept, or the group's Announce) is returned in the Outcome and recorded by the worker in
 the transaction that marks the activity done.
@@ -37,6 +37,12 @@ from moot.db import tables as t
 from moot.errors import MootError
 from moot.federation.actors import KnownActor, get_actor, http_for, site_signer
 from moot.federation.http import FetchError
+from moot.federation.mod_apply import (
+    apply_group_update,
+    apply_mod_action,
+    is_mod_action,
+    lock_from_update,
+)
 from moot.federation.parse import (
     IncomingContent,
     Unusable,
@@ -181,6 +187,12 @@ def _create_or_update(ctx: Context, activity: dict[str, Any], actor_id: str, bud
     if isinstance(obj, str):
         budget.spend(obj)
         obj = http_for(ctx).fetch_json(obj, site_signer(ctx))
+    if activity["type"] == "Update" and isinstance(obj, dict) and obj.get("type") == "Group":
+        group_id = apply_group_update(ctx, obj, actor_id, via)
+        return _announce_if_local(ctx, group_id, via, "community updated")
+    locked = lock_from_update(obj, actor_id) if activity["type"] == "Update" else None
+    if locked is not None:
+        return _mod_action(ctx, {"type": "Lock", "object": obj["id"]}, actor_id, locked, via)
     community_id = apply_content(ctx, obj, actor_id, budget, via)
     return _announce_if_local(ctx, community_id, via, f"{activity['type']} applied")
 
@@ -206,8 +218,6 @@ def _delete(ctx: Context, activity: dict[str, Any], actor_id: str, deleted: bool
     target = id_of(activity.get("object"))
     if target is None:
         raise Unusable("Delete has no object")
-    if activity.get("summary") or activity.get("removeData") is not None and target != actor_id:
-        return Outcome("moderator removals are not handled yet", applied=False)
     if target == actor_id:
         return Outcome("account deletion is not handled yet", applied=False)
     found = find_object(ctx, target)
@@ -227,6 +237,20 @@ def _delete(ctx: Context, activity: dict[str, Any], actor_id: str, deleted: bool
             raise
         return Outcome("already in that state", applied=False)
     return _announce_if_local(ctx, community_id, via, "deletion applied")
+
+
+def _mod_action(ctx: Context, activity: dict[str, Any], actor_id: str, on: bool,
+                via: KnownActor | None) -> Outcome:
+    target = id_of(activity.get("object"))
+    if target is None:
+        raise Unusable(f"{activity.get('type')} has no object")
+    found = find_object(ctx, target)
+    if via is not None and found is not None and via.id != found[2]:
+        raise Unusable("announced by a group that is not the object's community")
+    community_id = apply_mod_action(ctx, activity, actor_id, on, found, via is not None)
+    verb = "lock" if activity.get("type") == "Lock" else "removal"
+    return _announce_if_local(ctx, community_id, via,
+                              f"moderator {verb}{'' if on else ' undone'} applied")
 
 
 def _follow(ctx: Context, activity: dict[str, Any], actor_id: str, follow: bool) -> Outcome:
@@ -279,6 +303,8 @@ def _undo(ctx: Context, activity: dict[str, Any], actor_id: str, budget: Budget,
         return _follow(ctx, inner, actor_id, False)
     if kind in ("Like", "Dislike"):
         return _vote(ctx, inner, actor_id, 0, budget, via)
+    if is_mod_action(inner):
+        return _mod_action(ctx, inner, actor_id, False, via)
     if kind == "Delete":
         return _delete(ctx, inner, actor_id, False, via)
     return Outcome(f"Undo of {kind!r} is not handled", applied=False)
@@ -314,6 +340,8 @@ def apply_activity(ctx: Context, activity: dict[str, Any], actor_id: str,
         return _create_or_update(ctx, activity, actor_id, budget, via)
     if kind in ("Like", "Dislike"):
         return _vote(ctx, activity, actor_id, 1 if kind == "Like" else -1, budget, via)
+    if is_mod_action(activity):
+        return _mod_action(ctx, activity, actor_id, True, via)
     if kind == "Delete":
         return _delete(ctx, activity, actor_id, True, via)
     if kind == "Undo":

@@ -120,6 +120,7 @@ def page_json(conn: Connection, post: Any) -> dict[str, Any]:
         "mediaType": "text/html", "source": _source(post["body"]),
         "attachment": attachment, "image": _image(post["thumbnail_url"]),
         "sensitive": bool(post["nsfw"]), "language": _language(post["language_id"]),
+        "commentsEnabled": not post["locked"], "stickied": bool(post["featured_community"]),
         "published": iso(post["published"]), "updated": iso(post["updated"]),
     })
 

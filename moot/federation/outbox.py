@@ -20,7 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from moot.context import Context
 from moot.db import tables as t
 from moot.db.types import utcnow
-from moot.federation.objects import CONTEXT, PUBLIC, note_json, page_json
+from moot.federation.objects import CONTEXT, PUBLIC, group_json, note_json, page_json
 
 
 def activity_id(ctx: Context, kind: str) -> str:
@@ -188,3 +188,36 @@ def federate_accept(ctx: Context, conn: Connection, community_id: int, follower_
     append(conn, {"type": "Accept", "id": activity_id(ctx, "Accept"),
                   "actor": community["actor_id"], "to": [follow.get("actor")], "object": follow},
            inboxes=[follower_inbox])
+
+
+def federate_mod_action(ctx: Context, conn: Connection, mod_id: int, community_id: int,
+                        object_ap_id: str, kind: str, on: bool, summary: str | None = None) -> None:
+    """A local moderator's removal (``Delete`` with a ``summary``, "" when no reason: Lemmy
+    tells a removal from a deletion by its presence) or ``Lock`` of a post, or their Undo."""
+    actor = _local_actor(conn, mod_id)
+    if actor is None:
+        return  # a remote moderator's action is announced by the worker, not re-sent
+    community = _community(conn, community_id)
+    inner: dict[str, Any] = {
+        "type": kind, "id": activity_id(ctx, kind), "actor": actor["actor_id"],
+        "to": [PUBLIC], "cc": [community["actor_id"]], "object": object_ap_id,
+        "audience": community["actor_id"]}
+    if summary is not None:
+        inner["summary"] = summary
+    activity = inner if on else {
+        "type": "Undo", "id": activity_id(ctx, "Undo"), "actor": actor["actor_id"],
+        "to": [PUBLIC], "cc": [community["actor_id"]], "object": inner,
+        "audience": community["actor_id"]}
+    send_in_community(ctx, conn, community_id, activity)
+
+
+def federate_group_update(ctx: Context, conn: Connection, mod_id: int, community_id: int) -> None:
+    """A local moderator edited a local community: ``Update`` of the Group, announced."""
+    actor = _local_actor(conn, mod_id)
+    community = _community(conn, community_id)
+    if actor is None or not community["local"]:
+        return
+    send_in_community(ctx, conn, community_id, {
+        "type": "Update", "id": activity_id(ctx, "Update"), "actor": actor["actor_id"],
+        "to": [PUBLIC], "cc": [community["actor_id"]], "object": group_json(community),
+        "audience": community["actor_id"]})
