@@ -191,7 +191,7 @@ def _create_or_update(ctx: Context, activity: dict[str, Any], actor_id: str, bud
         group_id = apply_group_update(ctx, obj, actor_id, via)
         return _announce_if_local(ctx, group_id, via, "community updated")
     locked = lock_from_update(obj, actor_id) if activity["type"] == "Update" else None
-    if locked is not None:
+    if locked is not None and isinstance(obj, dict):
         return _mod_action(ctx, {"type": "Lock", "object": obj["id"]}, actor_id, locked, via)
     community_id = apply_content(ctx, obj, actor_id, budget, via)
     return _announce_if_local(ctx, community_id, via, f"{activity['type']} applied")

@@ -39,14 +39,14 @@ def targets(conn: Connection, row: Any, domain: str | None = None) -> dict[str, 
     inboxes: set[str] = set(json.loads(row.inboxes))
     if row.community_id is not None:
         follower = t.community_follower
-        inbox = func.coalesce(t.person.c.shared_inbox_url, t.person.c.inbox_url)
-        query = (select(inbox).join(follower, follower.c.person_id == t.person.c.id)
+        address = func.coalesce(t.person.c.shared_inbox_url, t.person.c.inbox_url)
+        query = (select(address).join(follower, follower.c.person_id == t.person.c.id)
                  .where(follower.c.community_id == row.community_id,
                         t.person.c.local.is_(False)))
         if domain is not None:
             # An inbox may sit on another host than its actor (a shared inbox elsewhere).
             query = query.join(t.instance, t.instance.c.id == t.person.c.instance_id).where(
-                or_(t.instance.c.domain == domain, inbox.like(f"%://{domain}/%")))
+                or_(t.instance.c.domain == domain, address.like(f"%://{domain}/%")))
         inboxes.update(conn.execute(query).scalars())
     by_domain: dict[str, set[str]] = {}
     for inbox in inboxes:
