@@ -285,9 +285,27 @@ def list_comments(ctx: Context, viewer: Viewer | None, f: CommentFilter) -> list
         if in_thread:
             order.append(c.distinguished.desc())
         order += comment_order(f.sort, utcnow())
-        rows = conn.execute(query.order_by(*order).limit(limit).offset(offset)).mappings()
+        query = query.order_by(*order).limit(limit).offset(offset)
+        if f.max_depth is not None:
+            return _tree_views(conn, query, viewer)
         seen: dict[tuple[str, Any], dict[str, Any]] = {}
-        return [comment_view_from(r, viewer, seen) for r in rows]
+        return [comment_view_from(r, viewer, seen) for r in conn.execute(query).mappings()]
+
+
+def _tree_views(conn: Connection, query: Select[Any], viewer: Viewer | None,
+                ) -> list[dict[str, Any]]:
+    """A tree fetch in two steps: order and cut the thread on narrow rows (ids only), then
+    build the views of the chosen ids.
+
+    Sorting a 3,000-comment thread with every CommentView column made the database carry
+    ~80 columns of each row through the sort before ``LIMIT 300`` threw 90 % of them away."""
+    ids = list(conn.execute(query.with_only_columns(t.comment.c.id)).scalars())
+    if not ids:
+        return []
+    rows = conn.execute(comment_view_query(viewer).where(t.comment.c.id.in_(ids))).mappings()
+    seen: dict[tuple[str, Any], dict[str, Any]] = {}
+    by_id = {r["c_id"]: comment_view_from(r, viewer, seen) for r in rows}
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def _listing_type(ctx: Context, viewer: Viewer | None, f: CommentFilter,
