@@ -14,7 +14,7 @@ from fastapi import APIRouter
 STATIC_DIR = Path(__file__).parent / "static"
 ROUTE_MODULES = ("accounts", "posts", "comments", "communities", "people", "search", "inbox",
                  "moderation", "messages", "blocks",
-                 "settings")
+                 "settings", "admin")
 
 
 def routers() -> list[APIRouter]:
