@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl, urlsplit
 from fastapi import Depends, Request, Response
 from pydantic import BaseModel, ValidationError
 
+from moot.actions.communities import check_user_valid
 from moot.api.v3.deps import AUTH_COOKIE, current_viewer, get_context
 from moot.errors import MootError
 from moot.views.people import Viewer
@@ -96,6 +97,9 @@ def require_user(request: Request) -> Viewer:
     viewer = viewer_or_none(request)
     if viewer is None:
         raise MootError("not_logged_in", status=401)
+    if request.method not in ("GET", "HEAD"):
+        # As the API's User door: a site-banned or deleted account reads but does not act.
+        check_user_valid(viewer)
     return viewer
 
 

@@ -155,3 +155,20 @@ def test_forms_without_csrf_are_refused(api: ApiClient, web: WebClient) -> None:
         assert refused.status_code == 403 and "csrf_failed" in refused.text, path
     view = _my_user(api, alice.token)["local_user_view"]
     assert view["person"].get("display_name") is None and not view["person"]["deleted"]
+
+
+def test_a_site_banned_person_reads_but_does_not_act(api: ApiClient, admin: str,
+                                                     web: WebClient) -> None:
+    alice = api.make_person("alice")
+    community_id = api.make_community(admin, "main")["community"]["id"]
+    post_id = api.make_post(admin, community_id, "Hello")["post"]["id"]
+    web.login("alice")
+    csrf = web.csrf("/settings")
+    api.post("/user/ban", {"person_id": alice.person_id, "ban": True}, token=admin)
+    assert "Settings" in web.get("/settings").text
+    for path, data in (("/settings", _settings(display_name="Still here")),
+                       (f"/post/{post_id}/comment", {"content": "let me in"})):
+        refused = web.client.post(path, data={"csrf": csrf, **data}, follow_redirects=False)
+        assert refused.status_code == 400 and 'data-error="site_ban"' in refused.text, path
+    assert _my_user(api, alice.token)["local_user_view"]["person"].get("display_name") is None
+    assert api.get("/post", id=post_id)["post_view"]["counts"]["comments"] == 0
