@@ -133,7 +133,7 @@ def test_forged_and_csrf_less_posts_are_refused(api: ApiClient, admin: str, web:
     application_id = api.get("/admin/registration_application/list", token=admin
                              )["registration_applications"][0]["registration_application"]["id"]
     web.login("eve")  # a plain user with a valid CSRF token of her own
-    forged = (("/admin/site", _site_form(name="Eve's now")),
+    forged: tuple[tuple[str, dict[str, Any]], ...] = (("/admin/site", _site_form(name="Eve's now")),
               (f"/admin/application/{application_id}", {"approve": "true"}),
               ("/admin/admins", {"username": "eve"}),
               (f"/admin/banned/{bob.person_id}/unban", {}))
