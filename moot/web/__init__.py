@@ -13,7 +13,8 @@ from fastapi import APIRouter
 
 STATIC_DIR = Path(__file__).parent / "static"
 ROUTE_MODULES = ("accounts", "posts", "comments", "communities", "people", "search", "inbox",
-                 "moderation", "messages", "blocks")
+                 "moderation", "messages", "blocks",
+                 "settings", "admin")
 
 
 def routers() -> list[APIRouter]:

@@ -13,14 +13,18 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 
 from fastapi import Depends, Request, Response
+from pydantic import BaseModel, ValidationError
 
+from moot.actions.communities import check_user_valid
 from moot.api.v3.deps import AUTH_COOKIE, current_viewer, get_context
 from moot.errors import MootError
 from moot.views.people import Viewer
+
+M = TypeVar("M", bound=BaseModel)
 
 CSRF_COOKIE = "moot_csrf"
 CSRF_FIELD = "csrf"
@@ -93,6 +97,9 @@ def require_user(request: Request) -> Viewer:
     viewer = viewer_or_none(request)
     if viewer is None:
         raise MootError("not_logged_in", status=401)
+    if request.method not in ("GET", "HEAD"):
+        # As the API's User door: a site-banned or deleted account reads but does not act.
+        check_user_valid(viewer)
     return viewer
 
 
@@ -127,3 +134,18 @@ def field_int(form: dict[str, Any], name: str) -> int:
         return int(form.get(name, ""))
     except ValueError as error:
         raise MootError("unknown", f"{name} must be a number") from error
+
+
+def checkbox(form: dict[str, str], name: str) -> bool:
+    """An HTML checkbox: sent (as "on") when ticked, absent when not."""
+    return name in form
+
+
+def parsed(model: type[M], values: dict[str, Any]) -> M:
+    """A form's values through the API's own request model, so that the web accepts exactly
+    what the API does (enums, integers); a bad value is a named error, not a stack trace."""
+    try:
+        return model.model_validate(values)
+    except ValidationError as error:
+        field = ".".join(str(part) for part in error.errors()[0]["loc"])
+        raise MootError("unknown", f"{field} is not valid") from error
