@@ -10,25 +10,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, func, or_, select
+from sqlalchemy import Connection, or_, select
 from sqlalchemy.sql import ColumnElement
 
 from moot.db import tables as t
-from moot.db.languages import UNDETERMINED_LANGUAGE_ID
+from moot.db.languages import LANGUAGES, UNDETERMINED_LANGUAGE_ID
 from moot.views.people import Viewer
+
+
+def read_languages(conn: Connection, local_user_id: int) -> list[int]:
+    """A person's discussion languages, sorted; [] when they chose none or all of them (Lemmy's
+    convert_read_languages). The language table is the fixed LANGUAGES list, so no count query."""
+    ul = t.local_user_language
+    chosen = sorted(conn.execute(select(ul.c.language_id)
+                                 .where(ul.c.local_user_id == local_user_id)).scalars())
+    return [] if len(chosen) >= len(LANGUAGES) else chosen
 
 
 def chosen_languages(conn: Connection, viewer: Viewer | None) -> list[int] | None:
     """The viewer's languages when they chose some but not all; None means no filter."""
     if viewer is None:
         return None
-    ul = t.local_user_language
-    chosen = list(conn.execute(select(ul.c.language_id)
-                               .where(ul.c.local_user_id == viewer.local_user_id)).scalars())
-    if not chosen:  # nothing chosen reads as every language, as it does in GET /site
-        return None
-    total = conn.execute(select(func.count()).select_from(t.language)).scalar_one()
-    return None if len(chosen) >= total else chosen
+    return read_languages(conn, viewer.local_user_id) or None
 
 
 def in_languages(language_id: Any, creator_id: Any, viewer: Viewer,

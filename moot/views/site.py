@@ -10,6 +10,7 @@ from sqlalchemy import Connection, func, select
 from moot.context import Context
 from moot.db import tables as t
 from moot.views import site_lists
+from moot.views.languages import read_languages
 from moot.views.people import (
     Viewer,
     admins,
@@ -141,8 +142,4 @@ def my_user_info(conn: Connection, viewer: Viewer) -> dict[str, Any]:
 
 def user_languages(conn: Connection, local_user_id: int) -> list[int]:
     """A person's discussion languages; all of them reads as [] (Lemmy's convert_read_languages)."""
-    ul = t.local_user_language
-    chosen = list(conn.execute(select(ul.c.language_id).where(ul.c.local_user_id == local_user_id)
-                               .order_by(ul.c.language_id)).scalars())
-    total = conn.execute(select(func.count()).select_from(t.language)).scalar_one()
-    return [] if len(chosen) == total else chosen
+    return read_languages(conn, local_user_id)
