@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
 from moot.actions.content_filters import check_slurs, remove_slurs
 from moot.context import Context
@@ -84,16 +84,25 @@ def do_create_community(ctx: Context, viewer: Viewer, form: CommunityForm) -> in
     return community_id
 
 
+# Asked on nearly every write and many reads: built once, with bound parameters.
+_MODERATOR = select(t.community_moderator.c.person_id).where(
+    t.community_moderator.c.community_id == bindparam("community_id"),
+    t.community_moderator.c.person_id == bindparam("person_id"))
+_BAN = select(t.community_person_ban.c.expires).where(
+    t.community_person_ban.c.community_id == bindparam("community_id"),
+    t.community_person_ban.c.person_id == bindparam("person_id"))
+_FOR_USER_ACTION = select(
+    t.community.c.id, t.community.c.deleted, t.community.c.removed, t.community.c.nsfw,
+    t.community.c.posting_restricted_to_mods).where(t.community.c.id == bindparam("id"))
+
+
 def is_moderator(conn: Connection, community_id: int, person_id: int) -> bool:
-    return conn.execute(select(t.community_moderator.c.person_id).where(
-        t.community_moderator.c.community_id == community_id,
-        t.community_moderator.c.person_id == person_id)).first() is not None
+    return conn.execute(_MODERATOR, {"community_id": community_id, "person_id": person_id}
+                        ).first() is not None
 
 
 def is_banned_from_community(conn: Connection, community_id: int, person_id: int) -> bool:
-    row = conn.execute(select(t.community_person_ban.c.expires).where(
-        t.community_person_ban.c.community_id == community_id,
-        t.community_person_ban.c.person_id == person_id)).first()
+    row = conn.execute(_BAN, {"community_id": community_id, "person_id": person_id}).first()
     return row is not None and (row.expires is None or row.expires > utcnow())
 
 
@@ -146,10 +155,7 @@ def check_community_user_action(conn: Connection, viewer: Viewer,
 def community_for_user_action(conn: Connection, viewer: Viewer,
                               community_id: int) -> dict[str, Any]:
     """The community, if the viewer may post, comment, vote or report in it."""
-    community = conn.execute(select(t.community.c.id, t.community.c.deleted,
-                                    t.community.c.removed, t.community.c.nsfw,
-                                    t.community.c.posting_restricted_to_mods)
-                             .where(t.community.c.id == community_id)).mappings().first()
+    community = conn.execute(_FOR_USER_ACTION, {"id": community_id}).mappings().first()
     if community is None:
         raise MootError("couldnt_find_community", status=404)
     check_community_user_action(conn, viewer, dict(community))

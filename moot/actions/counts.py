@@ -62,11 +62,18 @@ def apply_post_vote(conn: Connection, post: dict[str, Any], old: int, new: int) 
         return
     upvotes = post["upvotes"] + (new == 1) - (old == 1)
     downvotes = post["downvotes"] + (new == -1) - (old == -1)
-    conn.execute(update(t.post).where(t.post.c.id == post["id"]).values(
-        upvotes=upvotes, downvotes=downvotes, score=upvotes - downvotes,
-        controversy_rank=controversy_rank(upvotes, downvotes)))
-    conn.execute(update(t.person).where(t.person.c.id == post["creator_id"])
-                 .values(post_score=t.person.c.post_score + (new - old)))
+    conn.execute(_POST_TALLY, {"post": post["id"], "up": upvotes, "down": downvotes,
+                               "score": upvotes - downvotes,
+                               "controversy": controversy_rank(upvotes, downvotes)})
+    conn.execute(_POST_SCORE, {"person": post["creator_id"], "change": new - old})
+
+
+# Run on every vote on a post: built once.
+_POST_TALLY = update(t.post).where(t.post.c.id == bindparam("post")).values(
+    upvotes=bindparam("up"), downvotes=bindparam("down"), score=bindparam("score"),
+    controversy_rank=bindparam("controversy"))
+_POST_SCORE = update(t.person).where(t.person.c.id == bindparam("person")).values(
+    post_score=t.person.c.post_score + bindparam("change"))
 
 
 def apply_comment_vote(conn: Connection, comment_id: int, creator_id: int, old: int,

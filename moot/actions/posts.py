@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Connection, Table, delete, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from moot.actions.communities import community_for_user_action, is_moderator
@@ -120,11 +121,13 @@ def check_site_rules(ctx: Context, conn: Connection, url: str | None, body: str 
     check_language_allowed(ctx, conn, language_id)
 
 
+# Statements on every vote and comment are built once: building costs more than running them.
+_POST = select(t.post).where(t.post.c.id == bindparam("id"))
+_POST_LOCKED = _POST.with_for_update()  # PostgreSQL: serialise votes on one post
+
+
 def load_post(conn: Connection, post_id: int, *, lock: bool = False) -> dict[str, Any]:
-    query = select(t.post).where(t.post.c.id == post_id)
-    if lock:
-        query = query.with_for_update()  # PostgreSQL: serialise votes on one post
-    row = conn.execute(query).mappings().first()
+    row = conn.execute(_POST_LOCKED if lock else _POST, {"id": post_id}).mappings().first()
     if row is None:
         raise MootError("couldnt_find_post", status=404)
     return dict(row)
@@ -135,10 +138,14 @@ def load_post(conn: Connection, post_id: int, *, lock: bool = False) -> dict[str
 
 def insert_ignore(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     """INSERT … ON CONFLICT DO NOTHING on either database."""
-    if not rows:
-        return
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    conn.execute(dialect.insert(table).on_conflict_do_nothing(), rows)
+    if rows:
+        conn.execute(_insert_ignoring(conn.dialect.name, table), rows)
+
+
+@cache
+def _insert_ignoring(dialect_name: str, table: Table) -> Any:
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return dialect.insert(table).on_conflict_do_nothing()
 
 
 def _mark_read(conn: Connection, person_id: int, post_ids: list[int]) -> None:
@@ -246,6 +253,12 @@ def do_delete_post(ctx: Context, viewer: Viewer, post_id: int, deleted: bool) ->
     return int(post["community_id"])
 
 
+_UNVOTE = (delete(t.post_like).where(t.post_like.c.post_id == bindparam("post_id"),
+                                     t.post_like.c.person_id == bindparam("person_id"))
+           .returning(t.post_like.c.score))
+_VOTE = insert(t.post_like)
+
+
 def do_like_post(ctx: Context, viewer: Viewer, post_id: int, score: int) -> int:
     """Replace the viewer's vote (0 removes it) and keep the post's and creator's scores."""
     check_vote(ctx, viewer, score)
@@ -255,13 +268,10 @@ def do_like_post(ctx: Context, viewer: Viewer, post_id: int, score: int) -> int:
         if post["deleted"] or post["removed"]:
             # Lemmy 0.19 lets this through; a vote nobody can see is better refused.
             raise MootError("deleted")
-        like = t.post_like
-        old = conn.execute(delete(like).where(like.c.post_id == post_id,
-                                              like.c.person_id == viewer.person_id)
-                           .returning(like.c.score)).scalar()
+        mine = {"post_id": post_id, "person_id": viewer.person_id}
+        old = conn.execute(_UNVOTE, mine).scalar()
         if score != 0:
-            conn.execute(insert(like).values(post_id=post_id, person_id=viewer.person_id,
-                                             score=score, published=utcnow()))
+            conn.execute(_VOTE, {**mine, "score": score, "published": utcnow()})
         apply_post_vote(conn, post, old or 0, score)
         _mark_read(conn, viewer.person_id, [post_id])
         federate_vote(ctx, conn, viewer.person_id, post["ap_id"], post["community_id"],

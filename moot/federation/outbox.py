@@ -14,7 +14,7 @@ import uuid
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Connection, func, insert, or_, select
+from sqlalchemy import Connection, bindparam, func, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from moot.context import Context
@@ -31,6 +31,24 @@ def domain_of(url: str) -> str:
     return urlsplit(url).netloc.lower()
 
 
+# Statements run for every local vote, post and comment: built once, with bound parameters.
+_ADDRESS = func.coalesce(t.person.c.shared_inbox_url, t.person.c.inbox_url)
+_FOLLOWER_INBOXES = (
+    select(_ADDRESS)
+    .join(t.community_follower, t.community_follower.c.person_id == t.person.c.id)
+    .where(t.community_follower.c.community_id == bindparam("community_id"),
+           t.person.c.local.is_(False)))
+# An inbox may sit on another host than its actor (a shared inbox elsewhere).
+_FOLLOWER_INBOXES_AT = (
+    _FOLLOWER_INBOXES.join(t.instance, t.instance.c.id == t.person.c.instance_id)
+    .where(or_(t.instance.c.domain == bindparam("domain"),
+               _ADDRESS.like(bindparam("pattern")))))
+_APPEND = insert(t.ap_outbox).returning(t.ap_outbox.c.id)
+_LOG_ROW = select(t.ap_outbox).where(t.ap_outbox.c.id == bindparam("id"))
+_COMMUNITY = select(t.community).where(t.community.c.id == bindparam("id"))
+_PERSON = select(t.person).where(t.person.c.id == bindparam("id"))
+
+
 def targets(conn: Connection, row: Any, domain: str | None = None) -> dict[str, set[str]]:
     """Inbox URLs of one log row, by instance domain: explicit ones and remote followers'.
 
@@ -38,16 +56,12 @@ def targets(conn: Connection, row: Any, domain: str | None = None) -> dict[str, 
     and reading every follower each time would make a fan-out quadratic."""
     inboxes: set[str] = set(json.loads(row.inboxes))
     if row.community_id is not None:
-        follower = t.community_follower
-        address = func.coalesce(t.person.c.shared_inbox_url, t.person.c.inbox_url)
-        query = (select(address).join(follower, follower.c.person_id == t.person.c.id)
-                 .where(follower.c.community_id == row.community_id,
-                        t.person.c.local.is_(False)))
-        if domain is not None:
-            # An inbox may sit on another host than its actor (a shared inbox elsewhere).
-            query = query.join(t.instance, t.instance.c.id == t.person.c.instance_id).where(
-                or_(t.instance.c.domain == domain, address.like(f"%://{domain}/%")))
-        inboxes.update(conn.execute(query).scalars())
+        params = {"community_id": row.community_id}
+        if domain is None:
+            inboxes.update(conn.execute(_FOLLOWER_INBOXES, params).scalars())
+        else:
+            params.update(domain=domain, pattern=f"%://{domain}/%")
+            inboxes.update(conn.execute(_FOLLOWER_INBOXES_AT, params).scalars())
     by_domain: dict[str, set[str]] = {}
     for inbox in inboxes:
         by_domain.setdefault(domain_of(inbox), set()).add(inbox)
@@ -61,11 +75,11 @@ def append(conn: Connection, activity: dict[str, Any], *, community_id: int | No
     An instance addressed for the first time gets its delivery cursor here, just before this
     row, so nothing recorded for it can be skipped."""
     document = {"@context": CONTEXT, **activity}
-    row_id = conn.execute(insert(t.ap_outbox).values(
-        ap_id=activity["id"], actor_id=activity["actor"], data=json.dumps(document),
-        community_id=community_id, inboxes=json.dumps(inboxes or []), published=utcnow(),
-    ).returning(t.ap_outbox.c.id)).scalar_one()
-    row = conn.execute(select(t.ap_outbox).where(t.ap_outbox.c.id == row_id)).one()
+    row_id = conn.execute(_APPEND, {
+        "ap_id": activity["id"], "actor_id": activity["actor"], "data": json.dumps(document),
+        "community_id": community_id, "inboxes": json.dumps(inboxes or []),
+        "published": utcnow()}).scalar_one()
+    row = conn.execute(_LOG_ROW, {"id": row_id}).one()
     domains = set(targets(conn, row))
     if not domains:
         return
@@ -76,11 +90,11 @@ def append(conn: Connection, activity: dict[str, Any], *, community_id: int | No
 
 
 def _community(conn: Connection, community_id: int) -> Any:
-    return conn.execute(select(t.community).where(t.community.c.id == community_id)).mappings().one()
+    return conn.execute(_COMMUNITY, {"id": community_id}).mappings().one()
 
 
 def _person(conn: Connection, person_id: int) -> Any:
-    return conn.execute(select(t.person).where(t.person.c.id == person_id)).mappings().one()
+    return conn.execute(_PERSON, {"id": person_id}).mappings().one()
 
 
 def announce(ctx: Context, conn: Connection, community: Any, inner: dict[str, Any]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
 from moot.db import tables as t
 from moot.errors import MootError
@@ -53,14 +53,18 @@ class Viewer:
         return bool(self.local_user["admin"])
 
 
+# Read on every logged-in request: built once.
+_VIEWER = (
+    select(t.local_user, *cols(t.person, "p_", PERSON + PERSON_COUNTS))
+    .join(t.login_token, t.login_token.c.user_id == t.local_user.c.id)
+    .join(t.person, t.person.c.id == t.local_user.c.person_id)
+    .where(t.login_token.c.token == bindparam("token"),
+           t.local_user.c.id == bindparam("user_id")))
+
+
 def load_viewer(conn: Connection, local_user_id: int, token: str) -> Viewer | None:
     """The viewer for a token, if the token is still a live login of a usable account."""
-    row = conn.execute(
-        select(t.local_user, *cols(t.person, "p_", PERSON + PERSON_COUNTS))
-        .join(t.login_token, t.login_token.c.user_id == t.local_user.c.id)
-        .join(t.person, t.person.c.id == t.local_user.c.person_id)
-        .where(t.login_token.c.token == token, t.local_user.c.id == local_user_id)
-    ).mappings().first()
+    row = conn.execute(_VIEWER, {"token": token, "user_id": local_user_id}).mappings().first()
     if row is None or row["p_deleted"]:
         return None
     return Viewer(dict(row), {n: row["p_" + n] for n in PERSON + PERSON_COUNTS}, token)
