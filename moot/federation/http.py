@@ -9,6 +9,7 @@ a document's ``id`` is the URL it came from. Unit tests hand it an ``httpx.MockT
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 from collections.abc import Callable
@@ -20,6 +21,7 @@ import httpx
 
 from moot.config import Settings
 from moot.federation.pinning import AddressRefused, checked_addresses, pinned_transport
+from moot.federation.sender import Sender, SendFailed
 from moot.federation.signatures import sign_headers
 
 MAX_BODY = 1024 * 1024
@@ -74,26 +76,34 @@ class Http:
         # The admin's allow/block lists: the name of the refusal for a URL, or None.
         self.policy = policy
         self.resolver = resolver
+        # Deliveries go through the leaner sender; a transport handed in (tests) takes both.
+        self.sender: Sender | None = None
         if transport is None:
             transport = pinned_transport(resolver, self.allow_private)
+            self.sender = Sender(resolver, self.allow_private, USER_AGENT)
         self.client = httpx.Client(transport=transport, follow_redirects=False,
                                    headers={"User-Agent": USER_AGENT}, timeout=FETCH_TIMEOUT)
 
     def close(self) -> None:
         self.client.close()
 
-    def check_url(self, url: str) -> None:
-        """Refuse what is not http(s), and hosts that resolve to a non-public address."""
+    def _check_target(self, url: str) -> str:
+        """Refuse what is not http(s) and hosts the admins' lists refuse; the host name."""
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise FetchError(f"not an http(s) URL: {url[:200]}")
         refused = self.policy(url) if self.policy is not None else None
         if refused is not None:
             raise FetchError(f"{refused}: {parts.netloc[:200]}")
+        return parts.hostname
+
+    def check_url(self, url: str) -> None:
+        """Refuse what is not http(s), and hosts that resolve to a non-public address."""
+        hostname = self._check_target(url)
         if self.allow_private:
             return
         try:
-            checked_addresses(parts.hostname, self.resolver, allow_private=False)
+            checked_addresses(hostname, self.resolver, allow_private=False)
         except AddressRefused as exc:
             raise FetchError(str(exc)) from exc
 
@@ -163,3 +173,15 @@ class Http:
             raise FetchError(f"POST {inbox[:200]} failed: {type(exc).__name__}",
                              transient=True) from exc
         return response.status_code
+
+    async def post_activity_async(self, inbox: str, body: bytes, signer: Signer) -> int:
+        """``post_activity`` for delivery's event loop. The sender checks the addresses when it
+        connects; with a transport handed in (tests), the POST runs on a thread."""
+        if self.sender is None:
+            return await asyncio.to_thread(self.post_activity, inbox, body, signer)
+        self._check_target(inbox)
+        headers = sign_headers("POST", inbox, signer.key_id, signer.private_pem, body)
+        try:
+            return await self.sender.post(inbox, body, headers)
+        except SendFailed as exc:
+            raise FetchError(str(exc), transient=exc.transient) from exc
