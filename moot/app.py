@@ -8,6 +8,7 @@ import warnings
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 from starlette.staticfiles import StaticFiles
+from starlette.types import Receive, Scope, Send
 
 from moot import web
 from moot.api.errors import CrashGuard, install_error_handlers
@@ -20,12 +21,24 @@ from moot.context import Context
 from moot.db.engine import Database, make_engine
 from moot.federation import nodeinfo
 from moot.federation import routes as federation_routes
-from moot.federation.inbox_door import InboxDoor
+from moot.federation.inbox_door import InboxDoor, is_delivery
 from moot.federation.negotiate import ActivityPubNegotiation
 
 # FastAPI wraps a deferred-build request model in Field(alias=<parameter name>); pydantic then
 # warns, once per model, that the alias has no effect. It has none, and it is not ours.
 warnings.filterwarnings("ignore", message="The 'alias' attribute with value")
+
+
+class MootApp(FastAPI):
+    """FastAPI, with the inbox door asked first: deliveries skip the whole stack below."""
+
+    inbox_door: InboxDoor
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if is_delivery(scope):
+            await self.inbox_door(scope, receive, send)
+        else:
+            await super().__call__(scope, receive, send)
 
 
 def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
@@ -34,10 +47,11 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     db = db or Database(make_engine(settings.database_url, pool_size=min(settings.threads, 20)))
     ctx = Context(settings=settings, db=db)
     Api.validate = settings.validate_responses
-    app = FastAPI(title="Moot", version="0.1.0",
-                  summary="Lemmy HTTP API v3, served by Moot",
-                  openapi_url="/api/v3/openapi.json", docs_url="/api/v3/docs", redoc_url=None)
+    app = MootApp(title="Moot", version="0.1.0",
+                 summary="Lemmy HTTP API v3, served by Moot",
+                 openapi_url="/api/v3/openapi.json", docs_url="/api/v3/docs", redoc_url=None)
     app.state.ctx = ctx
+    app.inbox_door = InboxDoor(ctx)
     install_error_handlers(app)
     for router in v3_routers():
         app.include_router(router, prefix="/api/v3")
@@ -52,8 +66,6 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
                        allow_headers=["*"], expose_headers=["*"], max_age=3600)
     # Before routing: ActivityPub JSON for paths that are also web pages (federation/negotiate.py).
     app.add_middleware(ActivityPubNegotiation)
-    # Before everything above: deliveries to the inboxes (federation/inbox_door.py).
-    app.add_middleware(InboxDoor)
     app.add_middleware(CrashGuard)
     app.add_middleware(ServerTiming)  # outermost: times everything below it
     return app

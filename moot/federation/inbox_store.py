@@ -9,9 +9,10 @@ the row is committed: nothing is acknowledged that could be lost.
 
 from __future__ import annotations
 
+import asyncio
 import queue
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import bindparam, update
@@ -24,7 +25,8 @@ MAX_BATCH = 256
 
 # A delivery from an instance proves it is alive again.
 _REVIVE = update(t.ap_delivery).where(
-    t.ap_delivery.c.domain == bindparam("sender"), t.ap_delivery.c.dead.is_(True),
+    t.ap_delivery.c.domain.in_(bindparam("senders", expanding=True)),
+    t.ap_delivery.c.dead.is_(True),
 ).values(dead=False, fail_count=0, next_attempt=None)
 
 
@@ -32,9 +34,11 @@ _REVIVE = update(t.ap_delivery).where(
 class _Pending:
     row: dict[str, Any]
     sender: str
-    done: threading.Event = field(default_factory=threading.Event)
+    done: threading.Event | None = None  # set when a thread waits (store)
     stored: bool = False
     error: BaseException | None = None
+    # Set when an event loop waits (store_async) rather than a thread.
+    future: asyncio.Future[bool] | None = None
 
 
 class InboxWriter:
@@ -43,18 +47,24 @@ class InboxWriter:
         dialect = sqlite if db.is_sqlite else postgresql
         # Repeats are told apart by the unique activity id: a row that is not inserted was seen.
         self.insert = dialect.insert(t.ap_inbox).on_conflict_do_nothing(
-            index_elements=[t.ap_inbox.c.activity_id]).returning(t.ap_inbox.c.id)
+            index_elements=[t.ap_inbox.c.activity_id]).returning(t.ap_inbox.c.activity_id)
         self.queue: queue.SimpleQueue[_Pending] = queue.SimpleQueue()
         threading.Thread(target=self._run, name="moot-inbox-writer", daemon=True).start()
 
     def store(self, row: dict[str, Any], sender: str) -> bool:
         """Insert one inbox row; False if its activity id is stored already."""
-        item = _Pending(row, sender)
+        item = _Pending(row, sender, done=threading.Event())
         self.queue.put(item)
-        item.done.wait()
+        item.done.wait()  # type: ignore[union-attr]
         if item.error is not None:
             raise item.error
         return item.stored
+
+    async def store_async(self, row: dict[str, Any], sender: str) -> bool:
+        """``store`` for the event loop: waits without holding a thread."""
+        item = _Pending(row, sender, future=asyncio.get_running_loop().create_future())
+        self.queue.put(item)
+        return await item.future  # type: ignore[misc]
 
     def _run(self) -> None:
         while True:
@@ -70,12 +80,44 @@ class InboxWriter:
                 for item in batch:
                     item.error = exc
             finally:
-                for item in batch:
-                    item.done.set()
+                self._settle(batch)
+
+    @staticmethod
+    def _settle(batch: list[_Pending]) -> None:
+        """Wake the waiters: threads one by one, each event loop once for the whole batch."""
+        loops: dict[asyncio.AbstractEventLoop, list[_Pending]] = {}
+        for item in batch:
+            if item.done is not None:
+                item.done.set()
+            elif item.future is not None:
+                loops.setdefault(item.future.get_loop(), []).append(item)
+        for loop, items in loops.items():
+            loop.call_soon_threadsafe(_resolve, items)
 
     def _write(self, batch: list[_Pending]) -> None:
+        # Two deliveries of one activity in one batch: the first is stored, the second is not.
+        first: dict[str, _Pending] = {}
+        for item in batch:
+            first.setdefault(item.row["activity_id"], item)
         with self.db.write() as conn:
+            # One multi-row INSERT; the ids it returns are those not seen before.
+            stored = set(conn.execute(self.insert, [item.row for item in first.values()])
+                         .scalars())
             for item in batch:
-                item.stored = conn.execute(self.insert, item.row).first() is not None
-            for sender in sorted({item.sender for item in batch if item.stored}):
-                conn.execute(_REVIVE, {"sender": sender})
+                item.stored = first[item.row["activity_id"]] is item \
+                    and item.row["activity_id"] in stored
+            senders = sorted({item.sender for item in batch if item.stored})
+            if senders:
+                conn.execute(_REVIVE, {"senders": senders})
+
+
+def _resolve(items: list[_Pending]) -> None:
+    for item in items:
+        future = item.future
+        if future is None or future.done():
+            continue  # the request went away (client disconnected)
+        if item.error is not None:
+            future.set_exception(item.error)
+        else:
+            future.set_result(item.stored)
+

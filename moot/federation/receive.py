@@ -8,10 +8,12 @@ the Digest of the body, signed within the hour. A key that does not verify is re
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import time
 from collections.abc import Mapping
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -123,22 +125,47 @@ def _writer(ctx: Context) -> InboxWriter:
     return ctx.inbox_writer  # type: ignore[no-any-return]
 
 
-def store(ctx: Context, activity: dict[str, Any], actor_id: str) -> bool:
-    """Queue the activity; False when this id was received before (applied once)."""
+def _row(activity: dict[str, Any], actor_id: str) -> tuple[dict[str, Any], str]:
+    """The inbox row of a verified activity, and its sender's domain."""
     now = utcnow()
     row = {"activity_id": activity["id"], "actor": actor_id, "body": json.dumps(activity),
            "state": "queued", "attempts": 0, "next_attempt": now, "published": now}
-    return _writer(ctx).store(row, urlsplit(actor_id).netloc.lower())
+    return row, urlsplit(actor_id).netloc.lower()
+
+
+def store(ctx: Context, activity: dict[str, Any], actor_id: str) -> bool:
+    """Queue the activity; False when this id was received before (applied once)."""
+    return _writer(ctx).store(*_row(activity, actor_id))
+
+
+def verified(ctx: Context, url: str, headers: Mapping[str, str],
+             body: bytes) -> tuple[dict[str, Any], str]:
+    """The activity and the actor whose signature it carries; raises Refused."""
+    activity = parse_activity(body)
+    return activity, verify(ctx, "POST", url, headers, body, activity)
 
 
 def receive(ctx: Context, url: str, headers: Mapping[str, str], body: bytes) -> tuple[int, str]:
     """Everything the inbox route does: (status, reason)."""
     try:
-        activity = parse_activity(body)
-        actor_id = verify(ctx, "POST", url, headers, body, activity)
+        activity, actor_id = verified(ctx, url, headers, body)
     except Refused as refused:
         return refused.status, refused.reason
     if not store(ctx, activity, actor_id):
+        return 200, "already received"
+    return 202, "accepted"
+
+
+async def receive_async(ctx: Context, pool: Executor, url: str, headers: Mapping[str, str],
+                        body: bytes) -> tuple[int, str]:
+    """``receive`` for the inbox door: the check runs on ``pool`` (it may fetch a key), and
+    the wait for the commit holds no thread."""
+    try:
+        activity, actor_id = await asyncio.get_running_loop().run_in_executor(
+            pool, verified, ctx, url, headers, body)
+    except Refused as refused:
+        return refused.status, refused.reason
+    if not await _writer(ctx).store_async(*_row(activity, actor_id)):
         return 200, "already received"
     return 202, "accepted"
 
