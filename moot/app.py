@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import warnings
 
+import anyio.to_thread
+
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 from starlette.staticfiles import StaticFiles
@@ -33,8 +35,15 @@ class MootApp(FastAPI):
     """FastAPI, with the inbox door asked first: deliveries skip the whole stack below."""
 
     inbox_door: InboxDoor
+    threads: int = 0  # request threads wanted; set on the first request, inside the loop
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.threads:
+            # FastAPI runs synchronous handlers on anyio's shared pool (40 threads by default).
+            # On two cores more threads only contend for the GIL and hold more half-built
+            # responses in memory at once.
+            anyio.to_thread.current_default_thread_limiter().total_tokens = self.threads
+            self.threads = 0
         if is_delivery(scope):
             await self.inbox_door(scope, receive, send)
         else:
@@ -52,6 +61,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
                  openapi_url="/api/v3/openapi.json", docs_url="/api/v3/docs", redoc_url=None)
     app.state.ctx = ctx
     app.inbox_door = InboxDoor(ctx)
+    app.threads = settings.threads
     install_error_handlers(app)
     for router in v3_routers():
         app.include_router(router, prefix="/api/v3")
