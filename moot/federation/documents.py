@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 
 from moot.context import Context
 from moot.db import tables as t
@@ -15,11 +15,13 @@ from moot.federation.objects import (
     note_json,
     page_json,
     person_json,
+    tombstone,
     with_context,
 )
+from moot.federation.outbox_people import chat_message_json
 
 # The paths that are both web pages and ActivityPub documents.
-PATHS = re.compile(r"^/(?:(?P<kind>u|c|post|comment)/(?P<key>[^/]+))?/?$")
+PATHS = re.compile(r"^/(?:(?P<kind>u|c|post|comment|private_message)/(?P<key>[^/]+))?/?$")
 
 
 def document_for(ctx: Context, path: str) -> tuple[int, dict[str, Any]] | None:
@@ -41,6 +43,8 @@ def document_for(ctx: Context, path: str) -> tuple[int, dict[str, Any]] | None:
             return 200, with_context(person_json(row) if kind == "u" else group_json(row))
         if not key.isdigit():
             return 404, {"error": "not_found"}
+        if kind == "private_message":
+            return _message(conn, int(key))
         table = t.post if kind == "post" else t.comment
         row = conn.execute(select(table).where(table.c.id == int(key),
                                                table.c.local.is_(True))).mappings().first()
@@ -48,3 +52,18 @@ def document_for(ctx: Context, path: str) -> tuple[int, dict[str, Any]] | None:
             return 404, {"error": "not_found"}
         document = page_json(conn, row) if kind == "post" else note_json(conn, row)
     return (410 if document["type"] == "Tombstone" else 200), with_context(document)
+
+
+def _message(conn: Connection, message_id: int) -> tuple[int, dict[str, Any]]:
+    """A local message to a remote person, as Lemmy serves it: by its id, to whoever asks
+    (decision 0023). One between two local people never left this instance: not found."""
+    recipient = t.person.alias("recipient")
+    row = conn.execute(select(t.private_message).join(
+        recipient, recipient.c.id == t.private_message.c.recipient_id).where(
+        t.private_message.c.id == message_id, t.private_message.c.local.is_(True),
+        recipient.c.local.is_(False))).mappings().first()
+    if row is None:
+        return 404, {"error": "not_found"}
+    if row["deleted"]:
+        return 410, with_context(tombstone(row["ap_id"]))
+    return 200, with_context(chat_message_json(conn, row))
