@@ -52,7 +52,10 @@ def _sender(ctx: Context, actor_id: str) -> Viewer:
     if person.kind != "person" or person.local:
         raise Unusable("a private message must come from a remote person")
     with ctx.db.read() as conn:
-        return remote_viewer(conn, person.id)
+        viewer = remote_viewer(conn, person.id)
+    if viewer.person["banned"]:  # Lemmy's verify_person: a banned sender is refused
+        raise Unusable("person_is_banned")
+    return viewer
 
 
 def _text(message: dict[str, Any]) -> str:
