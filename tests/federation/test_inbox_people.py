@@ -132,7 +132,7 @@ def _chat(remote: FakeRemote, author: str, to: str, number: int,  # noqa: F811
             "published": "2026-01-02T03:04:05Z"}
 
 
-def test_private_messages_from_a_remote_person(app: Any, api: ApiClient,
+def test_private_messages_from_a_remote_person(app: Any, api: ApiClient, admin: str,
                                                remote: FakeRemote) -> None:  # noqa: F811
     me = api.make_person()
     my_actor = api.get("/user", person_id=me.person_id)["person_view"]["person"]["actor_id"]
@@ -162,7 +162,11 @@ def test_private_messages_from_a_remote_person(app: Any, api: ApiClient,
         ("done", "private message restored")
     assert len(api.get("/private_message/list", token=me.token)["private_messages"]) == 1
 
-    # Addressed to someone who is not a person here: refused by name.
+    # From a person banned here, or addressed to someone who is not a person here: refused.
+    api.post("/user/ban", {"person_id": _person_id(app, carol), "ban": True}, token=admin)
+    banned = {**create, "id": remote.activity_id("Create"), "actor": carol,
+              "object": _chat(remote, carol, my_actor, 3, "spam")}
+    assert _apply(app, api, remote, banned) == ("failed", "person_is_banned")
     stray = {**create, "id": remote.activity_id("Create"),
              "object": _chat(remote, bob, carol, 2, "hi")}
     assert _apply(app, api, remote, stray) == \
@@ -192,6 +196,14 @@ def test_local_private_messages_are_sent_to_the_recipient(app: Any, api: ApiClie
     assert (sent[3]["object"]["type"], sent[3]["object"]["object"]) == ("Delete", message["ap_id"])
     served = api.client.get(message["ap_id"], headers=AP_ACCEPT)
     assert served.status_code == 200 and served.json()["content"] == "<p>hi again</p>\n"
+    api.post("/private_message/delete", {"private_message_id": message["id"], "deleted": True},
+             token=me.token)
+    assert api.client.get(message["ap_id"], headers=AP_ACCEPT).status_code == 410
+    # A message between two local people never left the instance: not served.
+    other = api.make_person()
+    local = api.post("/private_message", {"content": "psst", "recipient_id": other.person_id},
+                     token=me.token)["private_message_view"]["private_message"]
+    assert api.client.get(local["ap_id"], headers=AP_ACCEPT).status_code == 404
 
 
 def test_flags_become_reports_for_the_moderators(app: Any, api: ApiClient, admin: str,
