@@ -12,6 +12,7 @@ from moot.db import tables as t
 from moot.federation import delivery, inbox_worker
 from moot.federation.keys import generate_keypair
 from moot.federation.objects import PUBLIC
+from moot.federation.signatures import sign_headers
 from tests.federation.fake import FakeRemote
 from tests.federation.test_inbox import (  # noqa: F401
     AP_ACCEPT,
@@ -194,16 +195,28 @@ def test_local_private_messages_are_sent_to_the_recipient(app: Any, api: ApiClie
     assert sent[1]["object"]["source"]["content"] == "hi again"
     assert sent[2]["object"] == message["ap_id"] and sent[2]["to"] == [bob]
     assert (sent[3]["object"]["type"], sent[3]["object"]["object"]) == ("Delete", message["ap_id"])
-    served = api.client.get(message["ap_id"], headers=AP_ACCEPT)
+
+    # Served only to a fetch signed from the recipient's instance.
+    def fetch(url: str, signer: str | None) -> int:
+        signed = sign_headers("GET", url, signer + "#main-key", keys[signer]) if signer else {}
+        return api.client.get(url, headers={**AP_ACCEPT, **signed}).status_code
+
+    keys = remote.keys
+    outsider = FakeRemote(host="elsewhere.example")
+    eve = outsider.person("eve")
+    remote.documents[eve], keys[eve] = outsider.documents[eve], outsider.keys[eve]
+    assert (fetch(message["ap_id"], None), fetch(message["ap_id"], eve)) == (404, 404)
+    served = api.client.get(message["ap_id"], headers={
+        **AP_ACCEPT, **sign_headers("GET", message["ap_id"], bob + "#main-key", keys[bob])})
     assert served.status_code == 200 and served.json()["content"] == "<p>hi again</p>\n"
     api.post("/private_message/delete", {"private_message_id": message["id"], "deleted": True},
              token=me.token)
-    assert api.client.get(message["ap_id"], headers=AP_ACCEPT).status_code == 410
+    assert fetch(message["ap_id"], bob) == 410
     # A message between two local people never left the instance: not served.
     other = api.make_person()
     local = api.post("/private_message", {"content": "psst", "recipient_id": other.person_id},
                      token=me.token)["private_message_view"]["private_message"]
-    assert api.client.get(local["ap_id"], headers=AP_ACCEPT).status_code == 404
+    assert fetch(local["ap_id"], bob) == 404
 
 
 def test_flags_become_reports_for_the_moderators(app: Any, api: ApiClient, admin: str,
