@@ -16,6 +16,7 @@ from moot.context import Context
 from moot.db import tables as t
 from moot.db.types import utcnow
 from moot.errors import MootError
+from moot.federation.outbox_people import federate_site_ban
 from moot.validation import check_body
 from moot.views.people import Viewer
 
@@ -79,6 +80,8 @@ def do_ban_person(ctx: Context, admin: Viewer, person_id: int, ban: bool, *,
         conn.execute(insert(t.mod_ban).values(
             mod_person_id=admin.person_id, other_person_id=person_id, reason=reason or None,
             banned=ban, expires=until, when_=utcnow()))
+        federate_site_ban(ctx, conn, admin.person_id, person_id, ban, remove_data,
+                          reason or None, until)
 
 
 def remove_person_data(conn: Connection, person_id: int) -> None:

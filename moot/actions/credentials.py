@@ -12,6 +12,7 @@ from moot.context import Context
 from moot.db import tables as t
 from moot.db.types import utcnow
 from moot.errors import IncorrectLogin, MootError
+from moot.federation.outbox_people import federate_account_deletion
 from moot.mail import Email, password_reset_email, token_hash
 from moot.security import (
     check_totp,
@@ -151,16 +152,28 @@ def do_delete_account(ctx: Context, viewer: Viewer, password: str, delete_conten
     with ctx.db.write() as conn:
         if not verify_password(password, _password_hash(conn, viewer.local_user_id)):
             raise IncorrectLogin()
-        if delete_content:
-            _delete_content(conn, viewer.person_id)
-            conn.execute(delete(t.community_moderator).where(
-                t.community_moderator.c.person_id == viewer.person_id))
-        conn.execute(update(t.person).where(t.person.c.id == viewer.person_id).values(
-            display_name=None, avatar=None, banner=None, bio=None, matrix_user_id=None,
-            deleted=True, updated=utcnow()))
+        _mark_deleted(conn, viewer.person_id, delete_content)
+        federate_account_deletion(ctx, conn, viewer.person_id, delete_content)
         conn.execute(update(t.local_user).where(t.local_user.c.id == viewer.local_user_id)
                      .values(email=None, totp_2fa_enabled=False, totp_2fa_secret=None))
         conn.execute(delete(t.login_token).where(t.login_token.c.user_id == viewer.local_user_id))
+
+
+def do_delete_remote_account(ctx: Context, person_id: int, delete_content: bool) -> None:
+    """A remote person deleted their account at home (a federated ``Delete`` of the Person):
+    the same marks here, their content deleted too when they asked for it."""
+    with ctx.db.write() as conn:
+        _mark_deleted(conn, person_id, delete_content)
+
+
+def _mark_deleted(conn: Connection, person_id: int, delete_content: bool) -> None:
+    if delete_content:
+        _delete_content(conn, person_id)
+        conn.execute(delete(t.community_moderator).where(
+            t.community_moderator.c.person_id == person_id))
+    conn.execute(update(t.person).where(t.person.c.id == person_id).values(
+        display_name=None, avatar=None, banner=None, bio=None, matrix_user_id=None,
+        deleted=True, updated=utcnow()))
 
 
 def _delete_content(conn: Connection, person_id: int) -> None:

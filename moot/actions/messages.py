@@ -9,10 +9,12 @@ from sqlalchemy import Connection, exists, insert, select, update
 
 from moot.actions.comments import check_comment_content
 from moot.actions.content_filters import check_body_links, remove_slurs
+from moot.actions.remote import RemoteObject
 from moot.context import Context
 from moot.db import tables as t
 from moot.db.types import utcnow
 from moot.errors import MootError
+from moot.federation.outbox_people import federate_message
 from moot.views.people import Viewer
 
 
@@ -49,15 +51,20 @@ def check_create_message(ctx: Context, conn: Connection, viewer: Viewer, content
     return content
 
 
-def do_create_message(ctx: Context, viewer: Viewer, content: str, recipient_id: int) -> int:
+def do_create_message(ctx: Context, viewer: Viewer, content: str, recipient_id: int,
+                      remote: RemoteObject | None = None) -> int:
+    """``remote``: the message arrived from the sender's instance, under that id."""
     with ctx.db.write() as conn:
         content = check_create_message(ctx, conn, viewer, content, recipient_id)
         message_id = int(conn.execute(insert(t.private_message).values(
             creator_id=viewer.person_id, recipient_id=recipient_id, content=content,
-            published=utcnow(), ap_id=f"urn:moot:pending:{uuid.uuid4().hex}", local=True,
+            published=(remote and remote.published) or utcnow(), local=remote is None,
+            ap_id=remote.ap_id if remote else f"urn:moot:pending:{uuid.uuid4().hex}",
         ).returning(t.private_message.c.id)).scalar_one())
-        conn.execute(update(t.private_message).where(t.private_message.c.id == message_id)
-                     .values(ap_id=ctx.url(f"/private_message/{message_id}")))
+        if remote is None:
+            conn.execute(update(t.private_message).where(t.private_message.c.id == message_id)
+                         .values(ap_id=ctx.url(f"/private_message/{message_id}")))
+            federate_message(ctx, conn, message_id, "Create")
     return message_id
 
 
@@ -68,20 +75,26 @@ def _own_message(conn: Connection, viewer: Viewer, message_id: int) -> Any:
     return message
 
 
-def do_edit_message(ctx: Context, viewer: Viewer, message_id: int, content: str) -> None:
+def do_edit_message(ctx: Context, viewer: Viewer, message_id: int, content: str,
+                    remote: RemoteObject | None = None) -> None:
     with ctx.db.write() as conn:
         _own_message(conn, viewer, message_id)
         content = check_message_content(ctx, content)
         check_body_links(conn, content)
         conn.execute(update(t.private_message).where(t.private_message.c.id == message_id)
-                     .values(content=content, updated=utcnow()))
+                     .values(content=content, updated=(remote and remote.updated) or utcnow()))
+        if remote is None:
+            federate_message(ctx, conn, message_id, "Update")
 
 
 def do_delete_message(ctx: Context, viewer: Viewer, message_id: int, deleted: bool) -> None:
     with ctx.db.write() as conn:
-        _own_message(conn, viewer, message_id)
+        message = _own_message(conn, viewer, message_id)
+        if message.deleted == deleted:
+            return  # nothing changes, and nothing is sent
         conn.execute(update(t.private_message).where(t.private_message.c.id == message_id)
                      .values(deleted=deleted))
+        federate_message(ctx, conn, message_id, "Delete" if deleted else "Undo")
 
 
 def do_mark_message_read(ctx: Context, viewer: Viewer, message_id: int, read: bool) -> None:

@@ -29,6 +29,7 @@ from moot.db import tables as t
 from moot.db.types import utcnow
 from moot.errors import MootError
 from moot.federation.outbox import federate_mod_action
+from moot.federation.outbox_people import federate_community_ban
 from moot.validation import check_body
 from moot.views.people import Viewer
 
@@ -190,14 +191,16 @@ def remove_user_data_in_community(conn: Connection, community_id: int, person_id
 
 def do_ban_from_community(ctx: Context, viewer: Viewer, community_id: int, person_id: int,
                           ban: bool, remove_data: bool, reason: str | None,
-                          expires: int | None) -> None:
+                          expires: int | None, *, federated: bool = False) -> None:
+    """``federated``: received from a moderator elsewhere, whose rank was checked there."""
     ends = check_expires(expires)
     reason = _reason(reason)
     bans = t.community_person_ban
     with ctx.db.write() as conn:
         community = load_community(conn, community_id, lock=True)
         check_community_mod_action(conn, viewer, community)
-        check_higher_mod_or_admin(conn, community_id, viewer.person_id, person_id)
+        if not federated:
+            check_higher_mod_or_admin(conn, community_id, viewer.person_id, person_id)
         person = _person(conn, person_id)
         conn.execute(delete(bans).where(bans.c.community_id == community_id,
                                         bans.c.person_id == person_id))
@@ -209,6 +212,8 @@ def do_ban_from_community(ctx: Context, viewer: Viewer, community_id: int, perso
             remove_user_data_in_community(conn, community_id, person_id)
         _record(conn, t.mod_ban_from_community, viewer, other_person_id=person_id,
                 community_id=community_id, reason=reason, banned=ban, expires=ends)
+        federate_community_ban(ctx, conn, viewer.person_id, community_id, person_id, ban,
+                               remove_data, reason, ends)
 
 
 def do_add_mod(ctx: Context, viewer: Viewer, community_id: int, person_id: int,

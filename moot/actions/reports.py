@@ -23,6 +23,7 @@ from moot.context import Context
 from moot.db import tables as t
 from moot.db.types import utcnow
 from moot.errors import MootError
+from moot.federation.outbox_people import federate_report
 from moot.views.people import Viewer
 
 REASON_MAX = 1000  # characters, as Lemmy's check_report_reason
@@ -56,10 +57,12 @@ def do_create_post_report(ctx: Context, viewer: Viewer, post_id: int, reason: st
     with ctx.db.write() as conn:
         post = load_post(conn, post_id)
         community_for_user_action(conn, viewer, post["community_id"])
-        return _upsert(conn, t.post_report, "post_id", {
+        report_id = _upsert(conn, t.post_report, "post_id", {
             "creator_id": viewer.person_id, "post_id": post_id,
             "original_post_name": post["name"], "original_post_url": post["url"],
             "original_post_body": post["body"], "reason": reason, "published": utcnow()})
+        federate_report(ctx, conn, viewer.person_id, post["community_id"], post["ap_id"], reason)
+        return report_id
 
 
 def do_create_comment_report(ctx: Context, viewer: Viewer, comment_id: int, reason: str) -> int:
@@ -67,9 +70,11 @@ def do_create_comment_report(ctx: Context, viewer: Viewer, comment_id: int, reas
     with ctx.db.write() as conn:
         comment = load_comment(conn, comment_id)
         community_for_user_action(conn, viewer, comment.community_id)
-        return _upsert(conn, t.comment_report, "comment_id", {
+        report_id = _upsert(conn, t.comment_report, "comment_id", {
             "creator_id": viewer.person_id, "comment_id": comment_id,
             "original_comment_text": comment.content, "reason": reason, "published": utcnow()})
+        federate_report(ctx, conn, viewer.person_id, comment.community_id, comment.ap_id, reason)
+        return report_id
 
 
 def _report_community(conn: Connection, table: Table, report_id: int) -> int:

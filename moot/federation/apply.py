@@ -1,8 +1,9 @@
 """Applying a verified activity through the actions the API uses (the slice of issue 5).
 
-Handled: Follow, Accept, Undo (Follow, Like/Dislike, Delete, Lock), Create/Update of posts and
+Handled: Follow, Accept, Undo (Follow, Like/Dislike, Delete, Lock, Block), Create/Update of posts and
 comments, Like/Dislike, Delete (by the author, or a moderator's removal), Lock, and Announce of any of these by a group
-(FEP-1b12). Anything else is recorded as ignored with its reason. What must be sent in answer
+(FEP-1b12); bans (Block), private messages, reports (Flag) and account deletion in their own
+modules (ban_apply, pm_apply, flag_apply). Anything else is recorded as ignored with its reason. What must be sent in answer
 (an Accept, or the group's Announce) is returned in the Outcome and recorded by the worker in
 the transaction that marks the activity done.
 """
@@ -36,6 +37,8 @@ from moot.context import Context
 from moot.db import tables as t
 from moot.errors import MootError
 from moot.federation.actors import KnownActor, get_actor, http_for, site_signer
+from moot.federation.ban_apply import apply_account_deletion, apply_ban
+from moot.federation.flag_apply import apply_flag
 from moot.federation.http import FetchError
 from moot.federation.mod_apply import (
     apply_group_update,
@@ -49,6 +52,12 @@ from moot.federation.parse import (
     as_list,
     id_of,
     parse_content,
+)
+from moot.federation.pm_apply import (
+    apply_message,
+    delete_message,
+    find_message,
+    is_private_message,
 )
 
 # Lemmy's FEDERATION_HTTP_FETCH_LIMIT is 100 per top-level fetch; an inbox activity needs few.
@@ -187,6 +196,10 @@ def _create_or_update(ctx: Context, activity: dict[str, Any], actor_id: str, bud
     if isinstance(obj, str):
         budget.spend(obj)
         obj = http_for(ctx).fetch_json(obj, site_signer(ctx))
+    if is_private_message(obj):
+        if via is not None:
+            raise Unusable("a private message cannot be announced")
+        return Outcome(apply_message(ctx, obj, actor_id))
     if activity["type"] == "Update" and isinstance(obj, dict) and obj.get("type") == "Group":
         group_id = apply_group_update(ctx, obj, actor_id, via)
         return _announce_if_local(ctx, group_id, via, "community updated")
@@ -218,8 +231,13 @@ def _delete(ctx: Context, activity: dict[str, Any], actor_id: str, deleted: bool
     target = id_of(activity.get("object"))
     if target is None:
         raise Unusable("Delete has no object")
-    if target == actor_id:
-        return Outcome("account deletion is not handled yet", applied=False)
+    if target == actor_id and via is None:
+        if not deleted:
+            return Outcome("restoring a deleted account is not handled", applied=False)
+        return Outcome(apply_account_deletion(ctx, activity, actor_id))
+    message_id = find_message(ctx, target) if via is None else None
+    if message_id is not None:
+        return Outcome(delete_message(ctx, message_id, actor_id, deleted))
     found = find_object(ctx, target)
     if found is None:
         return Outcome("deleted object is unknown here", applied=False)
@@ -251,6 +269,15 @@ def _mod_action(ctx: Context, activity: dict[str, Any], actor_id: str, on: bool,
     verb = "lock" if activity.get("type") == "Lock" else "removal"
     return _announce_if_local(ctx, community_id, via,
                               f"moderator {verb}{'' if on else ' undone'} applied")
+
+
+def _ban(ctx: Context, block: dict[str, Any], actor_id: str, on: bool,
+         via: KnownActor | None) -> Outcome:
+    community_id = apply_ban(ctx, block, actor_id, on, via)
+    verb = "ban" if on else "unban"
+    if community_id is None:
+        return Outcome(f"site {verb} applied")
+    return _announce_if_local(ctx, community_id, via, f"community {verb} applied")
 
 
 def _follow(ctx: Context, activity: dict[str, Any], actor_id: str, follow: bool) -> Outcome:
@@ -303,6 +330,8 @@ def _undo(ctx: Context, activity: dict[str, Any], actor_id: str, budget: Budget,
         return _follow(ctx, inner, actor_id, False)
     if kind in ("Like", "Dislike"):
         return _vote(ctx, inner, actor_id, 0, budget, via)
+    if kind == "Block":
+        return _ban(ctx, inner, actor_id, False, via)
     if is_mod_action(inner):
         return _mod_action(ctx, inner, actor_id, False, via)
     if kind == "Delete":
@@ -346,6 +375,10 @@ def apply_activity(ctx: Context, activity: dict[str, Any], actor_id: str,
         return _delete(ctx, activity, actor_id, True, via)
     if kind == "Undo":
         return _undo(ctx, activity, actor_id, budget, via)
+    if kind == "Block":
+        return _ban(ctx, activity, actor_id, True, via)
+    if via is None and kind == "Flag":
+        return Outcome(apply_flag(ctx, activity, actor_id, find_object))
     if via is None and kind == "Follow":
         return _follow(ctx, activity, actor_id, True)
     if via is None and kind == "Accept":

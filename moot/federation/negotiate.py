@@ -39,7 +39,9 @@ class ActivityPubNegotiation:
             await self.app(scope, receive, send)
             return
         ctx = scope["app"].state.ctx
-        found = await run_in_threadpool(document_for, ctx, scope["path"])
+        headers = {name.decode("latin-1").lower(): value.decode("latin-1")
+                   for name, value in scope["headers"]}
+        found = await run_in_threadpool(document_for, ctx, scope["path"], headers)
         if found is None:
             await self.app(scope, receive, send)
             return

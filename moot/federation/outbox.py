@@ -97,27 +97,31 @@ def _person(conn: Connection, person_id: int) -> Any:
     return conn.execute(_PERSON, {"id": person_id}).mappings().one()
 
 
-def announce(ctx: Context, conn: Connection, community: Any, inner: dict[str, Any]) -> None:
-    """FEP-1b12: the community forwards an activity it accepted, unchanged, to its followers."""
+def announce(ctx: Context, conn: Connection, community: Any, inner: dict[str, Any],
+             inboxes: list[str] | None = None) -> None:
+    """FEP-1b12: the community forwards an activity it accepted, unchanged, to its followers
+    (and to ``inboxes``: a person just banned is no follower any more)."""
     inner = {k: v for k, v in inner.items() if k != "@context"}
     kind = str(inner.get("type", "activity")).lower()
     append(conn, {
         "type": "Announce", "id": ctx.url(f"/activities/announce/{kind}/{uuid.uuid4()}"),
         "actor": community["actor_id"], "to": [PUBLIC], "cc": [community["followers_url"]],
         "object": inner, "audience": community["actor_id"],
-    }, community_id=community["id"])
+    }, community_id=community["id"], inboxes=inboxes)
 
 
 def send_in_community(ctx: Context, conn: Connection, community_id: int,
-                      activity: dict[str, Any]) -> None:
-    """Route a local person's activity: announce it (local community) or send it to the group."""
+                      activity: dict[str, Any], inboxes: list[str] | None = None) -> None:
+    """Route a local person's activity: announce it (local community) or send it to the group;
+    ``inboxes`` also get it (Lemmy's extra targets of send_activity_in_community)."""
     community = _community(conn, community_id)
     if community["visibility"] != "Public":
         return  # a LocalOnly community does not federate, as in Lemmy
     if community["local"]:
-        announce(ctx, conn, community, activity)
+        announce(ctx, conn, community, activity, inboxes)
     else:
-        append(conn, activity, inboxes=[community["shared_inbox_url"] or community["inbox_url"]])
+        append(conn, activity, inboxes=[community["shared_inbox_url"] or community["inbox_url"],
+                                        *(inboxes or [])])
 
 
 def _local_actor(conn: Connection, person_id: int) -> Any | None:
