@@ -1,6 +1,7 @@
 """Inbound federation: signed activities verified and stored per second, then applied per second.
 
     python bench/federation_inbox.py [--activities 6000] [--connections 8] [--actors 20]
+                                     [--processes 1]
 
 Builds a fresh SQLite database with one community, ``--activities / --actors`` posts and
 ``--actors`` remote people whose RSA-2048 keys Moot already knows. The script is the remote side:
@@ -129,15 +130,20 @@ async def _send_all(port: int, requests: list[bytes], connections: int) -> dict[
 
 
 def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """CPU time of the server and of the processes it forked (``--processes``)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    total = 0.0
+    for each in [pid, *map(int, children)]:
+        fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
-def _serve(url: str, public_url: str, port: int) -> subprocess.Popen[bytes]:
+def _serve(url: str, public_url: str, port: int, processes: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "MOOT_DATABASE_URL": url, "MOOT_PUBLIC_URL": public_url,
            "MOOT_FEDERATION_WORKER": "0", "MOOT_LOG_LEVEL": "warning"}
     proc = subprocess.Popen([sys.executable, "-m", "moot.cli", "serve", "--host", HOST,
-                             "--port", str(port)], env=env)
+                             "--port", str(port), "--processes", str(processes)], env=env)
     for _ in range(500):
         try:
             with socket.create_connection((HOST, port), timeout=0.2):
@@ -153,6 +159,7 @@ def main() -> None:
     parser.add_argument("--activities", type=int, default=6000)
     parser.add_argument("--actors", type=int, default=20)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--processes", type=int, default=1, help="moot serve --processes")
     parser.add_argument("--note", default="")
     args = parser.parse_args()
     port = _free_port()
@@ -168,7 +175,7 @@ def main() -> None:
         ctx = Context(settings, db)
         posts, people = build(ctx, args.actors, max(1, args.activities // args.actors))
         requests = signed_requests(port, posts, people)
-        proc = _serve(url, public_url, port)
+        proc = _serve(url, public_url, port, args.processes)
         try:
             asyncio.run(_send_all(port, requests[:50], 2))  # warm-up: imports, key cache
             cpu0, start = _cpu_seconds(proc.pid), time.perf_counter()
@@ -190,7 +197,8 @@ def main() -> None:
     result = {
         "benchmark": "federation_inbox", "database": "sqlite", "date": date.today().isoformat(),
         "load_average": round(os.getloadavg()[0], 1), "note": args.note,
-        "activities": received, "connections": args.connections, "statuses": statuses,
+        "activities": received, "connections": args.connections,
+        "server_processes": args.processes, "statuses": statuses,
         "receive_per_second": round(received / wall),
         "receive_per_server_cpu_second": round(received / cpu) if cpu else None,
         "apply_per_second": round(applied / apply_wall) if apply_wall else None,

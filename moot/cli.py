@@ -9,7 +9,8 @@ from moot.config import ConfigError, Settings, load_settings
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    return load_settings(host=getattr(args, "host", None), port=getattr(args, "port", None))
+    return load_settings(host=getattr(args, "host", None), port=getattr(args, "port", None),
+                         processes=getattr(args, "processes", None))
 
 
 def prepare_database(settings: Settings) -> None:
@@ -34,21 +35,11 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from moot.app import create_app
+    from moot.serve import serve
 
     settings = _settings(args)
     prepare_database(settings)
-    app = create_app(settings)
-    if settings.federation_worker:
-        from moot.federation.runner import start_in_thread
-
-        start_in_thread(app.state.ctx)
-    # No websockets and no lifespan events: Moot uses neither, and loading them costs start-up.
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level,
-                proxy_headers=True, forwarded_allow_ips="127.0.0.1", access_log=False,
-                ws="none", lifespan="off")
+    serve(settings)
     return 0
 
 
@@ -118,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     serve = sub.add_parser("serve", help="create or migrate the database and serve")
     serve.add_argument("--host", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port to bind (default 8536)")
+    serve.add_argument("--processes", type=int,
+                       help="server processes sharing the port (default 1; one per core)")
     serve.set_defaults(func=cmd_serve)
     migrate = sub.add_parser("migrate", help="create or migrate the database, then exit")
     migrate.set_defaults(func=cmd_migrate)

@@ -49,6 +49,9 @@ class Settings:
     federation_worker: bool = True
     # Per-process worker threads for the synchronous database work of request handlers.
     threads: int = 40
+    # Server processes sharing the port (`moot serve`); the first also runs the federation
+    # worker. Each process keeps its own site cache (re-read every 5 s) and rate-limit counts.
+    processes: int = 1
     log_level: str = "info"
     # Outgoing e-mail (verification, password reset); off while smtp_host is empty.
     smtp_host: str = ""

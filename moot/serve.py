@@ -1,0 +1,71 @@
+"""``moot serve``: one process, or several sharing one listening socket.
+
+Python runs one thread at a time per process, so a single server uses about one core however
+many it has. With ``processes`` > 1 the socket is bound once and the server forks: each process
+builds its own app (its own database connections, made after the fork) and accepts from the
+shared socket, and the kernel hands each connection to one of them. Only the first process runs
+the federation worker, so there is one poller; its leases would keep several apart anyway.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import signal
+import socket
+
+from moot.config import Settings
+
+PR_SET_PDEATHSIG = 1
+
+
+def serve(settings: Settings) -> None:
+    sock = socket.create_server((settings.host, settings.port), backlog=2048)
+    index, children = _fork(max(1, settings.processes))
+    try:
+        _run(settings, sock, first=index == 0)
+    finally:
+        if index:
+            os._exit(0)  # a child never returns into the parent's command
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        for pid in children:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+
+
+def _fork(count: int) -> tuple[int, list[int]]:
+    """(this process's number, and in the first process the others' pids)."""
+    children: list[int] = []
+    for index in range(1, count):
+        pid = os.fork()
+        if pid == 0:
+            _die_with_parent()
+            return index, []
+        children.append(pid)
+    return 0, children
+
+
+def _die_with_parent() -> None:
+    # Linux: a child left behind by a killed parent would keep serving the port.
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def _run(settings: Settings, sock: socket.socket, *, first: bool) -> None:
+    import uvicorn
+
+    from moot.app import create_app
+
+    app = create_app(settings)
+    if first and settings.federation_worker:
+        from moot.federation.runner import start_in_thread
+
+        start_in_thread(app.state.ctx)
+    # No websockets and no lifespan events: Moot uses neither, and loading them costs start-up.
+    config = uvicorn.Config(app, log_level=settings.log_level, proxy_headers=True,
+                            forwarded_allow_ips="127.0.0.1", access_log=False, ws="none",
+                            lifespan="off")
+    uvicorn.Server(config).run(sockets=[sock])

@@ -1,0 +1,49 @@
+"""``moot serve --processes``: several server processes on one port, started and stopped as one."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import httpx
+
+from tests.clients.live import start_server
+from tests.conftest import ADMIN_NAME, ADMIN_PASSWORD
+
+
+def _children(pid: int) -> list[int]:
+    return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def _gone(pid: int, timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not os.path.exists(f"/proc/{pid}") or \
+                Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_two_processes_share_the_port_see_each_others_writes_and_stop_together(
+        tmp_path: Path) -> None:
+    server = start_server(f"sqlite:///{tmp_path}/moot.db", processes="2")
+    try:
+        children = _children(server.process.pid)
+        assert len(children) == 1
+        jwt = httpx.post(server.url + "/api/v3/user/login", json={
+            "username_or_email": ADMIN_NAME, "password": ADMIN_PASSWORD}).json()["jwt"]
+        made = httpx.post(server.url + "/api/v3/community", json={
+            "name": "shared", "title": "Shared"}, headers={"Authorization": f"Bearer {jwt}"})
+        assert made.status_code == 200
+        # Each request on a new connection: the kernel hands them to either process, and
+        # every one of them must see the community, whichever process wrote it.
+        for _ in range(20):
+            with httpx.Client() as client:
+                found = client.get(server.url + "/api/v3/community", params={"name": "shared"})
+            assert found.status_code == 200
+            assert found.json()["community_view"]["community"]["title"] == "Shared"
+    finally:
+        server.stop()
+    assert all(_gone(pid) for pid in children)
