@@ -18,6 +18,7 @@ from moot.actions.moderation import do_add_mod, do_feature_post
 from moot.context import Context
 from moot.db import tables as t
 from moot.federation.actors import KnownActor, get_actor
+from moot.federation.http import FetchError
 from moot.federation.mod_apply import mod_viewer
 from moot.federation.parse import Unusable, id_of
 
@@ -41,7 +42,7 @@ def _collection(ctx: Context, target: str) -> tuple[int, str]:
     if name in COLLECTIONS and base:
         try:
             group = get_actor(ctx, base)
-        except ValueError as exc:
+        except (ValueError, FetchError) as exc:
             raise Unusable("the target is no known community's collection") from exc
         if group.kind == "community":
             return group.id, name
