@@ -93,8 +93,8 @@ def announce(ctx: Context, conn: Connection, community: Any, inner: dict[str, An
         "object": inner, "audience": community["actor_id"],
     }, community_id=community["id"])
     page = inner.get("object")
-    if kind == "create" and isinstance(page, dict) and page.get("type") == "Page":
-        # Mastodon and Pleroma cannot read Announce(Create(Page)); as Lemmy does, the group
+    if kind in ("create", "update") and isinstance(page, dict) and page.get("type") == "Page":
+        # Mastodon and Pleroma cannot read Announce(Create/Update(Page)); as Lemmy does, the group
         # also boosts the Page itself so that they show it (issue 5).
         append(conn, {
             "type": "Announce", "id": ctx.url(f"/activities/announce/page/{uuid.uuid4()}"),
