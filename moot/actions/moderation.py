@@ -28,7 +28,7 @@ from moot.context import Context
 from moot.db import tables as t
 from moot.db.types import utcnow
 from moot.errors import MootError
-from moot.federation.outbox import federate_mod_action
+from moot.federation.outbox import federate_collection, federate_mod_action
 from moot.federation.outbox_people import federate_community_ban
 from moot.validation import check_body
 from moot.views.people import Viewer
@@ -100,7 +100,7 @@ def do_lock_post(ctx: Context, viewer: Viewer, post_id: int, locked: bool) -> No
 def do_feature_post(ctx: Context, viewer: Viewer, post_id: int, featured: bool,
                     feature_type: str) -> None:
     with ctx.db.write() as conn:
-        _mod_of_post(conn, viewer, post_id)
+        post = _mod_of_post(conn, viewer, post_id)
         in_community = feature_type == "Community"
         if not in_community and not viewer.admin:
             raise MootError("not_an_admin")  # the front page belongs to the admins
@@ -108,6 +108,9 @@ def do_feature_post(ctx: Context, viewer: Viewer, post_id: int, featured: bool,
         conn.execute(update(t.post).where(t.post.c.id == post_id).values({column: featured}))
         _record(conn, t.mod_feature_post, viewer, post_id=post_id, featured=featured,
                 is_featured_community=in_community)
+        if in_community:  # the front page is this instance's own business
+            federate_collection(ctx, conn, viewer.person_id, post["community_id"],
+                                post["ap_id"], "featured", featured)
 
 
 # Comments -----------------------------------------------------------------------------------
@@ -166,7 +169,7 @@ def check_expires(expires: int | None) -> datetime | None:
 
 
 def _person(conn: Connection, person_id: int) -> Any:
-    row = conn.execute(select(t.person.c.id, t.person.c.local)
+    row = conn.execute(select(t.person.c.id, t.person.c.local, t.person.c.actor_id)
                        .where(t.person.c.id == person_id)).first()
     if row is None:
         raise MootError("couldnt_find_person", status=404)
@@ -217,14 +220,15 @@ def do_ban_from_community(ctx: Context, viewer: Viewer, community_id: int, perso
 
 
 def do_add_mod(ctx: Context, viewer: Viewer, community_id: int, person_id: int,
-               added: bool) -> None:
+               added: bool, *, federated: bool = False) -> None:
+    """``federated``: received from the community's side, where the ranking was checked."""
     mods = t.community_moderator
     with ctx.db.write() as conn:
         community = load_community(conn, community_id)
         check_community_mod_action(conn, viewer, community)
-        if not added:  # as in Lemmy, only taking a moderator away needs the higher rank
+        if not added and not federated:  # as in Lemmy, only taking one away needs the rank
             check_higher_mod_or_admin(conn, community_id, viewer.person_id, person_id)
-        _person(conn, person_id)
+        person = _person(conn, person_id)
         if added:
             insert_ignore(conn, mods, [{"community_id": community_id, "person_id": person_id,
                                         "published": utcnow()}])
@@ -233,3 +237,5 @@ def do_add_mod(ctx: Context, viewer: Viewer, community_id: int, person_id: int,
                                             mods.c.person_id == person_id))
         _record(conn, t.mod_add_community, viewer, other_person_id=person_id,
                 community_id=community_id, removed=not added)
+        federate_collection(ctx, conn, viewer.person_id, community_id, person.actor_id,
+                            "moderators", added)

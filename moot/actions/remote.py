@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from moot.actions.site import ensure_instance
 from moot.db import tables as t
@@ -102,3 +102,34 @@ def do_confirm_follow(conn: Connection, community_id: int, person_id: int) -> bo
     return bool(conn.execute(update(follower).where(
         follower.c.community_id == community_id, follower.c.person_id == person_id,
         follower.c.pending.is_(True)).values(pending=False)).rowcount)
+
+
+def do_set_remote_moderators(conn: Connection, community_id: int, person_ids: list[int]) -> None:
+    """A remote community's moderators as its own instance lists them (its moderators
+    collection), in that order: the first listed ranks highest, as there."""
+    mods = t.community_moderator
+    current = set(conn.execute(select(mods.c.person_id)
+                               .where(mods.c.community_id == community_id)).scalars())
+    wanted = list(dict.fromkeys(person_ids))
+    gone = current - set(wanted)
+    if gone:
+        conn.execute(delete(mods).where(mods.c.community_id == community_id,
+                                        mods.c.person_id.in_(gone)))
+    for person_id in wanted:
+        if person_id not in current:
+            conn.execute(insert(mods).values(community_id=community_id, person_id=person_id,
+                                             published=utcnow()))
+
+
+def do_set_remote_post_state(conn: Connection, post_id: int, locked: bool | None,
+                             featured: bool | None) -> None:
+    """The lock and community pin a fetched Page states (``commentsEnabled``, ``stickied``);
+    not a moderator's action here, so no modlog entry (Lemmy does the same)."""
+    values: dict[str, Any] = {}
+    if locked is not None:
+        values["locked"] = locked
+    if featured is not None:
+        values["featured_community"] = featured
+    if values:
+        conn.execute(update(t.post).where(t.post.c.id == post_id, t.post.c.local.is_(False))
+                     .values(values))

@@ -32,13 +32,18 @@ from moot.actions.posts import (
     do_edit_post,
     do_like_post,
 )
-from moot.actions.remote import do_confirm_follow, remote_viewer
+from moot.actions.remote import (
+    do_confirm_follow,
+    do_set_remote_post_state,
+    remote_viewer,
+)
 from moot.context import Context
 from moot.db import tables as t
 from moot.errors import MootError
 from moot.federation.actors import KnownActor, get_actor, http_for, site_signer
 from moot.federation.ban_apply import apply_account_deletion, apply_ban
 from moot.federation.flag_apply import apply_flag
+from moot.federation.collection_apply import apply_collection, is_collection_action
 from moot.federation.http import FetchError
 from moot.federation.mod_apply import (
     apply_group_update,
@@ -127,7 +132,9 @@ def _find_or_fetch(ctx: Context, ap_id: str, budget: Budget) -> tuple[str, int, 
     return found
 
 
-def _community_of(ctx: Context, content: IncomingContent, budget: Budget) -> KnownActor:
+def _community_of(ctx: Context, content: IncomingContent, via: KnownActor | None) -> KnownActor:
+    if via is not None and via.actor_id in (content.audience or []):
+        return via  # announced by its group: no need to look further
     for candidate in content.audience or []:
         try:
             actor = get_actor(ctx, candidate)
@@ -156,7 +163,7 @@ def apply_content(ctx: Context, obj: Any, actor_id: str | None, budget: Budget,
     existing = find_object(ctx, content.remote.ap_id)
     if content.kind == "post":
         # An edit stays in the post's community; only a new post needs its community found.
-        community_id = existing[2] if existing else _community_of(ctx, content, budget).id
+        community_id = existing[2] if existing else _community_of(ctx, content, via).id
     else:
         kind, parent_id, community_id = _find_or_fetch(ctx, str(content.in_reply_to), budget)
     if via is not None and via.id != community_id:
@@ -175,7 +182,21 @@ def apply_content(ctx: Context, obj: Any, actor_id: str | None, budget: Budget,
             parent_id=parent_id if kind == "comment" else None), content.remote)
     else:
         do_edit_comment(ctx, viewer, existing[1], content.text, None, content.remote)
+    if actor_id is None and content.kind == "post":
+        _fetched_post_state(ctx, obj)
     return community_id
+
+
+def _fetched_post_state(ctx: Context, page: dict[str, Any]) -> None:
+    """A Page fetched (not sent in an activity) states its lock and community pin, as Lemmy
+    reads them; an activity changes these only through Lock and Add/Remove."""
+    locked = None if "commentsEnabled" not in page else not bool(page["commentsEnabled"])
+    featured = bool(page["stickied"]) if "stickied" in page else None
+    found = find_object(ctx, str(id_of(page)))
+    if found is None or found[0] != "post":
+        return
+    with ctx.db.write() as conn:
+        do_set_remote_post_state(conn, found[1], locked, featured)
 
 
 def _post_of_comment(ctx: Context, comment_id: int) -> int:
@@ -339,6 +360,19 @@ def _undo(ctx: Context, activity: dict[str, Any], actor_id: str, budget: Budget,
     return Outcome(f"Undo of {kind!r} is not handled", applied=False)
 
 
+def _announce_object(ctx: Context, obj: dict[str, Any], group: KnownActor,
+                     budget: Budget) -> Outcome:
+    """A group boosting a post itself (Mastodon-style, and Lemmy's extra Announce(Page)):
+    applied as that object's Create. Known already (its Create came first): nothing to do."""
+    object_id = id_of(obj)
+    if object_id is None or find_object(ctx, object_id) is not None:
+        return Outcome("announced object is already known", applied=False)
+    if _host(object_id) == ctx.settings.hostname.lower():
+        return Outcome("our own object, announced back", applied=False)
+    apply_content(ctx, obj, None, budget, group)
+    return Outcome("announced object applied as its Create")
+
+
 def _announce(ctx: Context, activity: dict[str, Any], actor_id: str, budget: Budget) -> Outcome:
     group = get_actor(ctx, actor_id)
     if group.kind != "community":
@@ -347,9 +381,10 @@ def _announce(ctx: Context, activity: dict[str, Any], actor_id: str, budget: Bud
     if isinstance(inner, str):
         budget.spend(inner)
         inner = http_for(ctx).fetch_json(inner, site_signer(ctx))
+    if isinstance(inner, dict) and inner.get("type") in ("Page", "Note", "Article", "Question"):
+        return _announce_object(ctx, inner, group, budget)
     if not isinstance(inner, dict) or id_of(inner.get("actor")) is None:
-        return Outcome("Announce of a bare object (Mastodon compatibility) is ignored",
-                       applied=False)
+        raise Unusable("Announce of something that is neither an activity nor a post")
     inner_actor = str(id_of(inner.get("actor")))
     if _host(inner_actor) == ctx.settings.hostname.lower():
         return Outcome("our own activity, announced back; already applied", applied=False)
@@ -379,6 +414,10 @@ def apply_activity(ctx: Context, activity: dict[str, Any], actor_id: str,
         return _ban(ctx, activity, actor_id, True, via)
     if via is None and kind == "Flag":
         return Outcome(apply_flag(ctx, activity, actor_id, find_object))
+    if is_collection_action(activity):
+        community_id, done = apply_collection(ctx, activity, actor_id, via,
+                                              lambda ap_id: _find_or_fetch(ctx, ap_id, budget))
+        return _announce_if_local(ctx, community_id, via, done)
     if via is None and kind == "Follow":
         return _follow(ctx, activity, actor_id, True)
     if via is None and kind == "Accept":

@@ -2,8 +2,9 @@
 
 The permission is Lemmy 0.19's ``verify_mod_action``: the actor must be a moderator of the
 community as this instance knows it, or (for a remote community) be on the community's own
-instance, which checked the action and is presumed to trust its admins. Moot does not sync the
-moderators of remote communities yet, so it also trusts an action the community announced. The action then goes
+instance, which checked the action and is presumed to trust its admins. The moderators of a
+remote community are fetched with it and follow its Add/Remove (collection_apply.py); only for
+one whose moderators are not known at all is an action the community announced trusted. The action then goes
 through the same moot/actions functions as the API; the moderator ranking, which Lemmy checks
 only in its API, was checked on the instance the action came from.
 """
@@ -29,9 +30,10 @@ def _host(url: str) -> str:
     return urlsplit(url).netloc.lower()
 
 
-def _mod_viewer(ctx: Context, actor_id: str, community_id: int, announced: bool) -> Viewer:
+def mod_viewer(ctx: Context, actor_id: str, community_id: int, announced: bool) -> Viewer:
     """The remote moderator as a viewer; acting as an admin of a remote community when on its
-    instance or when the community itself announced the action (it checked it: decision 0022)."""
+    instance, or when the community announced the action and its moderators are unknown here
+    (it checked the action: decision 0022); otherwise it must be a listed moderator."""
     person: KnownActor = get_actor(ctx, actor_id)
     if person.kind != "person":
         raise Unusable("actor is not a person")
@@ -39,7 +41,10 @@ def _mod_viewer(ctx: Context, actor_id: str, community_id: int, announced: bool)
         community = conn.execute(select(t.community.c.actor_id, t.community.c.local)
                                  .where(t.community.c.id == community_id)).one()
         viewer = remote_viewer(conn, person.id)
-    if not community.local and (announced or _host(community.actor_id) == _host(actor_id)):
+        mods_known = conn.execute(select(t.community_moderator.c.person_id).where(
+            t.community_moderator.c.community_id == community_id).limit(1)).first() is not None
+    if not community.local and (_host(community.actor_id) == _host(actor_id)
+                                or (announced and not mods_known)):
         return Viewer(local_user={"id": 0, "admin": True}, person=viewer.person, token="")
     return viewer  # check_community_mod_action then requires a listed moderator
 
@@ -57,7 +62,7 @@ def apply_mod_action(ctx: Context, activity: dict[str, Any], actor_id: str, on: 
     if found is None:
         raise Unusable("the object of the moderator action is unknown here")
     kind, object_id, community_id = found
-    viewer = _mod_viewer(ctx, actor_id, community_id, announced)
+    viewer = mod_viewer(ctx, actor_id, community_id, announced)
     if activity.get("type") == "Lock":
         if kind != "post":
             raise Unusable("only posts can be locked")

@@ -108,6 +108,15 @@ def announce(ctx: Context, conn: Connection, community: Any, inner: dict[str, An
         "actor": community["actor_id"], "to": [PUBLIC], "cc": [community["followers_url"]],
         "object": inner, "audience": community["actor_id"],
     }, community_id=community["id"], inboxes=inboxes)
+    page = inner.get("object")
+    if kind in ("create", "update") and isinstance(page, dict) and page.get("type") == "Page":
+        # Mastodon and Pleroma cannot read Announce(Create/Update(Page)); as Lemmy does, the group
+        # also boosts the Page itself so that they show it (issue 5).
+        append(conn, {
+            "type": "Announce", "id": ctx.url(f"/activities/announce/page/{uuid.uuid4()}"),
+            "actor": community["actor_id"], "to": [PUBLIC], "cc": [community["followers_url"]],
+            "object": page, "audience": community["actor_id"],
+        }, community_id=community["id"])
 
 
 def send_in_community(ctx: Context, conn: Connection, community_id: int,
@@ -239,3 +248,19 @@ def federate_group_update(ctx: Context, conn: Connection, mod_id: int, community
         "type": "Update", "id": activity_id(ctx, "Update"), "actor": actor["actor_id"],
         "to": [PUBLIC], "cc": [community["actor_id"]], "object": group_json(community),
         "audience": community["actor_id"]})
+
+
+def federate_collection(ctx: Context, conn: Connection, mod_id: int, community_id: int,
+                        object_ap_id: str, collection: str, added: bool) -> None:
+    """A local moderator features/unfeatures a post or adds/removes a moderator: ``Add`` or
+    ``Remove`` with the community's featured or moderators collection as ``target``."""
+    actor = _local_actor(conn, mod_id)
+    if actor is None:
+        return  # a remote moderator's change is announced by the worker, not re-sent
+    community = _community(conn, community_id)
+    target = community[f"{collection}_url"] or f"{community['actor_id']}/{collection}"
+    kind = "Add" if added else "Remove"
+    send_in_community(ctx, conn, community_id, {
+        "type": kind, "id": activity_id(ctx, kind), "actor": actor["actor_id"],
+        "to": [PUBLIC], "cc": [community["actor_id"]], "object": object_ap_id,
+        "target": target, "audience": community["actor_id"]})

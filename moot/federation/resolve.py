@@ -9,12 +9,14 @@ from urllib.parse import quote
 from moot.context import Context
 from moot.federation.actors import (
     BadActor,
+    find_known,
     get_actor,
     http_for,
     is_local_url,
     site_signer,
 )
 from moot.federation.apply import Budget, apply_content, find_object
+from moot.federation.backfill import backfill_community
 from moot.federation.http import FetchError
 from moot.federation.parse import Unusable
 
@@ -62,7 +64,10 @@ def resolve(ctx: Context, query: str) -> Found:
     if found is not None:
         return found[0], found[1]
     try:
+        known = find_known(ctx, url)
         actor = get_actor(ctx, url)
+        if known is None and actor.kind == "community" and not actor.local:
+            backfill_community(ctx, actor.id)  # first sight: its mods and recent posts
         if actor.kind in ("person", "community"):
             return actor.kind, actor.id
     except BadActor:

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from moot.context import Context
 from moot.db import tables as t
-from moot.federation.objects import CONTEXT, page_json
+from moot.federation.objects import CONTEXT, PUBLIC, page_json
 
 router = APIRouter(include_in_schema=False)
 AP = "application/activity+json"
@@ -87,9 +87,18 @@ def _collection(ctx: Context, name: str, part: str) -> dict[str, Any] | None:
             posts = conn.execute(query.order_by(t.post.c.published.desc()).limit(20)).mappings()
             items = [page_json(conn, post) for post in posts]
             if part == "outbox":
-                items = [{"type": "Create", "actor": community["actor_id"], "object": page,
-                          "id": page["id"] + "#create"} for page in items]
+                items = [_announced_create(community, page) for page in items]
     return {**base, "type": "OrderedCollection", "totalItems": len(items), "orderedItems": items}
+
+
+def _announced_create(community: Any, page: dict[str, Any]) -> dict[str, Any]:
+    """Lemmy's outbox item: the community's Announce of the author's Create of the Page (the
+    ids name the post: the original activities are not kept forever)."""
+    create = {"type": "Create", "id": page["id"] + "#create", "actor": page["attributedTo"],
+              "to": [PUBLIC], "cc": [community["actor_id"]], "object": page,
+              "audience": community["actor_id"]}
+    return {"type": "Announce", "id": page["id"] + "#announce", "actor": community["actor_id"],
+            "to": [PUBLIC], "cc": [community["followers_url"]], "object": create}
 
 
 @router.get("/c/{name}/{part}")

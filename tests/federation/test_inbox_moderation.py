@@ -65,4 +65,8 @@ def test_remote_removal_and_lock_need_a_moderator(app: Any, api: ApiClient, admi
     delivery.run_once(app.state.ctx)
     announced = [d.activity["object"]["type"] for d in remote.delivered
                  if d.activity["type"] == "Announce"]
-    assert announced[-3:] == ["Delete", "Update", "Undo"]
+    # The Add of carol to the moderators (the local admin's doing) is announced too; several
+    # sends are in flight together, so their order of arrival may vary.
+    assert {"Add", "Delete", "Undo", "Update"} <= set(announced)
+    # Each Create/Update of a Page is followed by an Announce of the Page itself (Mastodon).
+    assert announced.count("Page") == announced.count("Create") + announced.count("Update")

@@ -73,14 +73,14 @@ def test_delivery_passes_a_blocked_instance_over(app: Any, api: ApiClient, admin
     assert inbox_worker.run_once(app.state.ctx) == 1
     api.put("/site", {"blocked_instances": ["remote.example"]}, token=admin)
     api.make_post(admin, community["id"], "not for them")
-    # The Accept and the Announce are passed over without a request; the cursor moves on.
-    assert delivery.run_once(app.state.ctx) == 2
+    # The Accept and both Announces are passed over without a request; the cursor moves on.
+    assert delivery.run_once(app.state.ctx) == 3
     assert remote.delivered == [] and remote.refused == []
 
     api.put("/site", {"blocked_instances": []}, token=admin)
     api.make_post(admin, community["id"], "for them")
-    assert delivery.run_once(app.state.ctx) == 1
-    assert [d.activity["object"]["object"]["name"] for d in remote.delivered] == ["for them"]
+    assert delivery.run_once(app.state.ctx) == 2  # Announce(Create) and Announce(Page)
+    assert [d.activity["object"]["object"]["name"] for d in remote.delivered[:1]] == ["for them"]
 
 
 def test_federation_disabled_refuses_everything(app: Any, api: ApiClient, admin: str,

@@ -91,7 +91,9 @@ def test_collections(api: ApiClient, admin: str) -> None:
     name = community["name"]
     outbox = _get(api, f"/c/{name}/outbox", {})
     assert outbox["type"] == "OrderedCollection"
-    assert [item["object"]["name"] for item in outbox["orderedItems"]] == ["Outboxed"]
+    # Lemmy's shape: the community's Announce of the author's Create of the Page.
+    assert [(item["type"], item["object"]["type"], item["object"]["object"]["name"])
+            for item in outbox["orderedItems"]] == [("Announce", "Create", "Outboxed")]
     followers = _get(api, f"/c/{name}/followers", {})
     assert (followers["type"], followers["totalItems"]) == ("Collection", 1)
     moderators = _get(api, f"/c/{name}/moderators", {})
