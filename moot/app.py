@@ -11,6 +11,7 @@ from starlette.staticfiles import StaticFiles
 
 from moot import web
 from moot.api.errors import CrashGuard, install_error_handlers
+from moot.api.page_cache import ChangeProbe, PageCache, PageStore
 from moot.api.ratelimit import RateLimitMiddleware
 from moot.api.timing import ServerTiming
 from moot.api.v3 import routers as v3_routers
@@ -55,5 +56,9 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     # Before everything above: deliveries to the inboxes (federation/inbox_door.py).
     app.add_middleware(InboxDoor)
     app.add_middleware(CrashGuard)
+    # Anonymous reads from memory until the next commit: a hit skips everything below.
+    app.state.page_cache = PageStore(ChangeProbe(db) if settings.page_cache else None,
+                                     settings.page_cache_mb * 1024 * 1024)
+    app.add_middleware(PageCache, store=app.state.page_cache)
     app.add_middleware(ServerTiming)  # outermost: times everything below it
     return app

@@ -49,6 +49,9 @@ class Settings:
     federation_worker: bool = True
     # Per-process worker threads for the synchronous database work of request handlers.
     threads: int = 40
+    # Anonymous reads answered from memory until the next commit (docs/decisions/0026).
+    page_cache: bool = True
+    page_cache_mb: int = 32
     log_level: str = "info"
     # Outgoing e-mail (verification, password reset); off while smtp_host is empty.
     smtp_host: str = ""
