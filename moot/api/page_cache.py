@@ -68,7 +68,7 @@ class ChangeProbe:
                     "PRAGMA data_version" if self._sqlite
                     else "SELECT pg_current_wal_insert_lsn()").fetchone()
                 return row[0]
-            except Exception:  # a broken probe only costs the cache, never the request
+            except Exception:  # noqa: BLE001 - a broken probe costs the cache, never the request
                 self._close()
                 return None
 
@@ -88,7 +88,7 @@ class ChangeProbe:
         if conn is not None:
             try:
                 conn.close()
-            except Exception:  # noqa: S110 - already broken
+            except Exception:  # noqa: BLE001, S110 - already broken
                 pass
 
 
