@@ -14,6 +14,7 @@ from starlette.types import Receive, Scope, Send
 
 from moot import web
 from moot.api.errors import CrashGuard, install_error_handlers
+from moot.api.page_cache import ChangeProbe, PageCache, PageStore
 from moot.api.ratelimit import RateLimitMiddleware
 from moot.api.timing import ServerTiming
 from moot.api.v3 import routers as v3_routers
@@ -77,5 +78,9 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     # Before routing: ActivityPub JSON for paths that are also web pages (federation/negotiate.py).
     app.add_middleware(ActivityPubNegotiation)
     app.add_middleware(CrashGuard)
+    # Anonymous reads from memory until the next commit: a hit skips everything below.
+    app.state.page_cache = PageStore(ChangeProbe(db) if settings.page_cache else None,
+                                     settings.page_cache_mb * 1024 * 1024)
+    app.add_middleware(PageCache, store=app.state.page_cache)
     app.add_middleware(ServerTiming)  # outermost: times everything below it
     return app

@@ -52,6 +52,9 @@ class Settings:
     # Server processes sharing the port (`moot serve`); the first also runs the federation
     # worker. Each process keeps its own site cache (re-read every 5 s) and rate-limit counts.
     processes: int = 1
+    # Anonymous reads answered from memory until the next commit (docs/decisions/0026).
+    page_cache: bool = True
+    page_cache_mb: int = 32
     log_level: str = "info"
     # Outgoing e-mail (verification, password reset); off while smtp_host is empty.
     smtp_host: str = ""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -85,6 +85,8 @@ class Database:
         # queued on it wait far longer than the transaction ahead of them takes. Threads of one
         # process queue on this lock instead, in order; other processes still meet SQLite's.
         self._write_turn = threading.RLock() if self.is_sqlite else None
+        # Connections kept outside the pool (api/page_cache.py's change probe) close with it.
+        self.on_dispose: list[Callable[[], None]] = []
 
     @property
     def is_sqlite(self) -> bool:
@@ -105,4 +107,6 @@ class Database:
             yield conn
 
     def dispose(self) -> None:
+        for close in self.on_dispose:
+            close()
         self.engine.dispose()
