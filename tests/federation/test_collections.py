@@ -116,9 +116,10 @@ def test_a_new_community_comes_with_its_moderators_posts_and_pins(
     apply_activity(ctx, _announce(_act("Add", mod, f"{HOST}/post/4", featured)), GROUP)
     assert _posts(api, admin, found["id"])[f"{HOST}/post/4"]["featured_community"] is True
 
-    # Someone not listed may not, even announced by the group (its moderators are known here).
+    # Someone not listed, on another instance, may not act by sending it directly; announced by
+    # the group, the community's own instance vouches for it (decision 0022).
     with pytest.raises(MootError, match="not_a_mod_or_admin"):
-        apply_activity(ctx, _announce(_act("Add", other, post, featured)), GROUP)
+        apply_activity(ctx, _act("Add", other, post, featured), other)
     # The moderator adds another, who may then act; then removes them.
     apply_activity(ctx, _announce(_act("Add", mod, other, moderators)), GROUP)
     assert _mods(api, found["id"]) == [mod, other]
