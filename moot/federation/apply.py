@@ -24,7 +24,7 @@ from moot.actions.comments import (
     do_edit_comment,
     do_like_comment,
 )
-from moot.actions.communities import do_follow_community
+from moot.actions.communities import do_follow_community, load_community, remove_follower
 from moot.actions.posts import (
     PostForm,
     do_create_post,
@@ -325,16 +325,22 @@ def _our_activity(ctx: Context, ap_id: str) -> dict[str, Any] | None:
 
 
 def _accept(ctx: Context, activity: dict[str, Any], actor_id: str) -> Outcome:
+    """Accept or Reject of a local person's Follow by a remote group."""
     follow = activity.get("object")
     if isinstance(follow, str):  # some servers name our Follow by its id only
         follow = _our_activity(ctx, follow)
     follower = id_of(follow.get("actor")) if isinstance(follow, dict) else None
     if follower is None:
-        raise Unusable("Accept does not embed the Follow")
+        raise Unusable(f"{activity.get('type')} does not embed the Follow")
     community, person = get_actor(ctx, actor_id), get_actor(ctx, follower)
     if community.kind != "community" or person.kind != "person" or not person.local:
-        raise Unusable("Accept is not a group accepting a local person")
+        raise Unusable(f"{activity.get('type')} is not a group answering a local person")
     with ctx.db.write() as conn:
+        if activity.get("type") == "Reject":
+            # As Lemmy: the follow is dropped, whether it was still pending or not.
+            remove_follower(conn, load_community(conn, community.id, lock=True), person.id,
+                            person_local=True)
+            return Outcome("follow rejected")
         confirmed = do_confirm_follow(conn, community.id, person.id)
     return Outcome("follow confirmed" if confirmed else "no pending follow", applied=confirmed)
 
@@ -420,7 +426,7 @@ def apply_activity(ctx: Context, activity: dict[str, Any], actor_id: str,
         return _announce_if_local(ctx, community_id, via, done)
     if via is None and kind == "Follow":
         return _follow(ctx, activity, actor_id, True)
-    if via is None and kind == "Accept":
+    if via is None and kind in ("Accept", "Reject"):
         return _accept(ctx, activity, actor_id)
     if via is None and kind == "Announce":
         return _announce(ctx, activity, actor_id, budget)

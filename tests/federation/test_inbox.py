@@ -159,9 +159,11 @@ def test_refusals(app: Any, api: ApiClient, remote: FakeRemote) -> None:
     assert _inbox_rows(app) == []
 
 
+@pytest.mark.parametrize("answer", ["Accept", "Reject"])
 @pytest.mark.parametrize("embedded", [True, False], ids=["embedded", "by-id"])
-def test_a_local_follow_of_a_remote_community_is_pending_until_accepted(
-        app: Any, api: ApiClient, admin: str, remote: FakeRemote, embedded: bool) -> None:
+def test_a_local_follow_of_a_remote_community_is_pending_until_answered(
+        app: Any, api: ApiClient, admin: str, remote: FakeRemote, embedded: bool,
+        answer: str) -> None:
     group = remote.url("/c/far")
     remote.person("far")  # a key pair and a document to adapt into a Group
     remote.documents[group] = {**remote.documents.pop(remote.url("/u/far")), "type": "Group",
@@ -177,12 +179,13 @@ def test_a_local_follow_of_a_remote_community_is_pending_until_accepted(
     [sent] = remote.delivered
     assert (sent.url, sent.activity["type"], sent.activity["object"]) == \
         (group + "/inbox", "Follow", group)
-    accept = {"id": remote.activity_id("Accept"), "type": "Accept", "actor": group,
-              "object": sent.activity if embedded else sent.activity["id"]}
-    _deliver(api, remote, "/inbox", accept)
+    reply = {"id": remote.activity_id(answer), "type": answer, "actor": group,
+             "object": sent.activity if embedded else sent.activity["id"]}
+    _deliver(api, remote, "/inbox", reply)
     inbox_worker.run_once(app.state.ctx)
     view = api.get("/community", id=found["community"]["id"], token=admin)["community_view"]
-    assert view["subscribed"] == "Subscribed"
+    assert view["subscribed"] == ("Subscribed" if answer == "Accept" else "NotSubscribed")
+    assert _inbox_rows(app)[-1]["state"] == "done"
     with app.state.ctx.db.read() as conn:
         assert conn.execute(select(func.count()).select_from(t.ap_outbox)).scalar() == 1
 
