@@ -71,16 +71,19 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     for router in web.routers():
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
-    app.add_middleware(RateLimitMiddleware)
-    # Lemmy's default: any origin, method and header (browser apps such as Voyager need it).
-    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"],
-                       allow_headers=["*"], expose_headers=["*"], max_age=3600)
-    # Before routing: ActivityPub JSON for paths that are also web pages (federation/negotiate.py).
+    # Innermost first. Before routing: ActivityPub JSON for paths that are also web pages
+    # (federation/negotiate.py).
     app.add_middleware(ActivityPubNegotiation)
     app.add_middleware(CrashGuard)
     # Anonymous reads from memory until the next commit: a hit skips everything below.
     app.state.page_cache = PageStore(ChangeProbe(db) if settings.page_cache else None,
                                      settings.page_cache_mb * 1024 * 1024)
     app.add_middleware(PageCache, store=app.state.page_cache)
+    # Outside the cache, so that stored answers count against the limits too, as in Lemmy.
+    app.add_middleware(RateLimitMiddleware)
+    # Lemmy's default: any origin, method and header (browser apps such as Voyager need it).
+    # Outside the limits and the cache: refusals and stored answers get the headers too.
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"],
+                       allow_headers=["*"], expose_headers=["*"], max_age=3600)
     app.add_middleware(ServerTiming)  # outermost: times everything below it
     return app

@@ -1,7 +1,7 @@
 """Stored answers to anonymous reads, dropped the moment anything is committed.
 
-A bare ASGI layer (like federation/inbox_door.py) just inside ServerTiming: a hit skips CORS,
-rate limits, routing and the handler. Whether a stored answer is still true is asked of the
+A bare ASGI layer inside ServerTiming, CORS and the rate limits (hits count, as any API call):
+a hit skips the crash guard, content negotiation, routing and the handler. Whether a stored answer is still true is asked of the
 database itself through a change probe that also sees commits of other processes (`moot worker`):
 
 - SQLite: ``PRAGMA data_version`` on one connection of our own that never writes; its value
