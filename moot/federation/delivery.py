@@ -249,11 +249,6 @@ def _moved(ctx: Context, moved: list[tuple[str, int, int]]) -> None:
                              .values(**values))
 
 
-def deliver_domain(ctx: Context, domain: str) -> int:
-    """Send what is due to one instance; returns how many activities were passed."""
-    return deliver_domains(ctx, [domain])
-
-
 def deliver_domains(ctx: Context, domains: list[str]) -> int:
     """Send what is due to these instances, many at once; returns the activities passed."""
     cursors = _plan(ctx, domains)

@@ -1,7 +1,7 @@
 """The inboxes (``/inbox``, ``/u/{name}/inbox``, ``/c/{name}/inbox``) as a bare ASGI door.
 
 Deliveries are the busiest requests an instance gets, and all they need is their body, their
-headers and `receive.receive`. Answered here, ahead of FastAPI's whole stack (its error
+headers and `receive.receive_async`. Answered here, ahead of FastAPI's whole stack (its error
 middleware, ours, CORS, rate limits — Lemmy does not rate-limit federation either — and the
 match against every v3 route), a delivery skips what was most of the server's time per delivery
 (bench/README.md, "Federation: inbound activities"). Other requests pass through untouched.

@@ -34,11 +34,9 @@ _REVIVE = update(t.ap_delivery).where(
 class _Pending:
     row: dict[str, Any]
     sender: str
-    done: threading.Event | None = None  # set when a thread waits (store)
+    future: asyncio.Future[bool]  # the waiting request's, on its event loop
     stored: bool = False
     error: BaseException | None = None
-    # Set when an event loop waits (store_async) rather than a thread.
-    future: asyncio.Future[bool] | None = None
 
 
 class InboxWriter:
@@ -51,20 +49,12 @@ class InboxWriter:
         self.queue: queue.SimpleQueue[_Pending] = queue.SimpleQueue()
         threading.Thread(target=self._run, name="moot-inbox-writer", daemon=True).start()
 
-    def store(self, row: dict[str, Any], sender: str) -> bool:
-        """Insert one inbox row; False if its activity id is stored already."""
-        item = _Pending(row, sender, done=threading.Event())
-        self.queue.put(item)
-        item.done.wait()  # type: ignore[union-attr]
-        if item.error is not None:
-            raise item.error
-        return item.stored
-
     async def store_async(self, row: dict[str, Any], sender: str) -> bool:
-        """``store`` for the event loop: waits without holding a thread."""
-        item = _Pending(row, sender, future=asyncio.get_running_loop().create_future())
+        """Insert one inbox row; False if its activity id is stored already. The wait for the
+        commit holds no thread."""
+        item = _Pending(row, sender, asyncio.get_running_loop().create_future())
         self.queue.put(item)
-        return await item.future  # type: ignore[misc]
+        return await item.future
 
     def _run(self) -> None:
         while True:
@@ -84,13 +74,10 @@ class InboxWriter:
 
     @staticmethod
     def _settle(batch: list[_Pending]) -> None:
-        """Wake the waiters: threads one by one, each event loop once for the whole batch."""
+        """Wake the waiters: each event loop once for the whole batch."""
         loops: dict[asyncio.AbstractEventLoop, list[_Pending]] = {}
         for item in batch:
-            if item.done is not None:
-                item.done.set()
-            elif item.future is not None:
-                loops.setdefault(item.future.get_loop(), []).append(item)
+            loops.setdefault(item.future.get_loop(), []).append(item)
         for loop, items in loops.items():
             loop.call_soon_threadsafe(_resolve, items)
 
@@ -114,7 +101,7 @@ class InboxWriter:
 def _resolve(items: list[_Pending]) -> None:
     for item in items:
         future = item.future
-        if future is None or future.done():
+        if future.done():
             continue  # the request went away (client disconnected)
         if item.error is not None:
             future.set_exception(item.error)

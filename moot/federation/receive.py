@@ -133,11 +133,6 @@ def _row(activity: dict[str, Any], actor_id: str) -> tuple[dict[str, Any], str]:
     return row, urlsplit(actor_id).netloc.lower()
 
 
-def store(ctx: Context, activity: dict[str, Any], actor_id: str) -> bool:
-    """Queue the activity; False when this id was received before (applied once)."""
-    return _writer(ctx).store(*_row(activity, actor_id))
-
-
 def verified(ctx: Context, url: str, headers: Mapping[str, str],
              body: bytes) -> tuple[dict[str, Any], str]:
     """The activity and the actor whose signature it carries; raises Refused."""
@@ -145,21 +140,10 @@ def verified(ctx: Context, url: str, headers: Mapping[str, str],
     return activity, verify(ctx, "POST", url, headers, body, activity)
 
 
-def receive(ctx: Context, url: str, headers: Mapping[str, str], body: bytes) -> tuple[int, str]:
-    """Everything the inbox route does: (status, reason)."""
-    try:
-        activity, actor_id = verified(ctx, url, headers, body)
-    except Refused as refused:
-        return refused.status, refused.reason
-    if not store(ctx, activity, actor_id):
-        return 200, "already received"
-    return 202, "accepted"
-
-
 async def receive_async(ctx: Context, pool: Executor, url: str, headers: Mapping[str, str],
                         body: bytes) -> tuple[int, str]:
-    """``receive`` for the inbox door: the check runs on ``pool`` (it may fetch a key), and
-    the wait for the commit holds no thread."""
+    """Everything the inbox door does: (status, reason). The check runs on ``pool`` (it may
+    fetch a key), and the wait for the commit holds no thread."""
     try:
         activity, actor_id = await asyncio.get_running_loop().run_in_executor(
             pool, verified, ctx, url, headers, body)
