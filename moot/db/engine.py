@@ -7,7 +7,9 @@ failing half-way through with "database is locked".
 
 from __future__ import annotations
 
+import fcntl
 import math
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -83,8 +85,10 @@ class Database:
         self._writer = engine.execution_options(moot_write=True)
         # SQLite's own wait for the write lock polls with sleeps of up to 100 ms, so writers
         # queued on it wait far longer than the transaction ahead of them takes. Threads of one
-        # process queue on this lock instead, in order; other processes still meet SQLite's.
+        # process queue on this lock instead, in order, and processes on a file lock beside the
+        # database (`moot serve --processes`, `moot worker`), which hands over at once.
         self._write_turn = threading.RLock() if self.is_sqlite else None
+        self._file_lock = _FileLock(engine.url.database) if self.is_sqlite else None
         # Connections kept outside the pool (api/page_cache.py's change probe) close with it.
         self.on_dispose: list[Callable[[], None]] = []
 
@@ -103,10 +107,53 @@ class Database:
             with self._writer.begin() as conn:
                 yield conn
             return
-        with self._write_turn, self._writer.begin() as conn:
+        assert self._file_lock is not None
+        with self._write_turn, self._file_lock, self._writer.begin() as conn:
             yield conn
 
     def dispose(self) -> None:
         for close in self.on_dispose:
             close()
+        if self._file_lock is not None:
+            self._file_lock.close()
         self.engine.dispose()
+
+
+class _FileLock:
+    """An exclusive ``flock`` on ``<database>.write-lock``, held by one thread at a time.
+
+    The caller already holds the process's thread lock, so only nesting needs counting. flock
+    belongs to an open file, which a forked child shares with its parent: each process opens
+    its own. Where the file cannot be made (a read-only folder), SQLite's lock still rules.
+    """
+
+    def __init__(self, database: str | None) -> None:
+        self._path = f"{database}.write-lock" if database else None
+        self._fd: int | None = None
+        self._pid = 0
+        self._depth = 0
+
+    def __enter__(self) -> None:
+        self._depth += 1
+        if self._depth == 1 and (fd := self._open()) is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+
+    def __exit__(self, *_exc: object) -> None:
+        self._depth -= 1
+        if self._depth == 0 and self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+    def _open(self) -> int | None:
+        if self._pid != os.getpid():
+            self._fd, self._pid = None, os.getpid()  # the parent's file stays the parent's
+            if self._path is not None:
+                try:
+                    self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+                except OSError:
+                    self._path = None
+        return self._fd
+
+    def close(self) -> None:
+        if self._fd is not None and self._pid == os.getpid():
+            os.close(self._fd)
+        self._fd, self._pid = None, 0
