@@ -48,8 +48,10 @@ class Context:
     def site(self) -> SiteInfo:
         if self._site is None or time.monotonic() - self._site_loaded > self.site_ttl:
             with self._lock:
-                self._site = self._load_site()
-                self._site_loaded = time.monotonic()
+                # The threads that queued here behind the one reloading use what it read.
+                if self._site is None or time.monotonic() - self._site_loaded > self.site_ttl:
+                    self._site = self._load_site()
+                    self._site_loaded = time.monotonic()
         return self._site
 
     def site_changed(self) -> None:

@@ -68,9 +68,17 @@ def parse_activity(body: bytes) -> dict[str, Any]:
     return activity
 
 
+class NeedsLookup(Exception):
+    """Verifying needs the database or the network: not a job for the event loop."""
+
+
 def verify(ctx: Context, method: str, url: str, headers: Mapping[str, str], body: bytes,
-           activity: dict[str, Any]) -> str:
-    """The verified actor id of ``activity``, or Refused (401 for signature problems)."""
+           activity: dict[str, Any], *, cached_only: bool = False) -> str:
+    """The verified actor id of ``activity``, or Refused (401 for signature problems).
+
+    ``cached_only``: raise NeedsLookup rather than read the actor's key from the database or
+    its server (the event loop verifies with keys it holds; a thread does the rest).
+    """
     actor_id = str(_id_of(activity["actor"]))
     parts_id, parts_actor = urlsplit(activity["id"]), urlsplit(actor_id)
     if parts_id.netloc.lower() != parts_actor.netloc.lower():
@@ -89,6 +97,8 @@ def verify(ctx: Context, method: str, url: str, headers: Mapping[str, str], body
     if key_owner(parsed.key_id) != actor_id:
         raise Refused(401, "request is not signed by the activity's actor")
     for refresh in (False, True):
+        if cached_only and (refresh or not _key_is_cached(ctx, actor_id)):
+            raise NeedsLookup
         try:
             verify_request(method, url, headers, body, _public_key(ctx, actor_id, refresh),
                            parsed)
@@ -114,6 +124,11 @@ def _public_key(ctx: Context, actor_id: str, refresh: bool) -> str:
     return key
 
 
+def _key_is_cached(ctx: Context, actor_id: str) -> bool:
+    cached = ctx.actor_keys.get(actor_id)
+    return cached is not None and time.monotonic() - cached[1] < KEY_TTL
+
+
 _writer_lock = threading.Lock()
 
 
@@ -125,31 +140,43 @@ def _writer(ctx: Context) -> InboxWriter:
     return ctx.inbox_writer  # type: ignore[no-any-return]
 
 
-def _row(activity: dict[str, Any], actor_id: str) -> tuple[dict[str, Any], str]:
+def _row(activity: dict[str, Any], body: bytes, actor_id: str) -> tuple[dict[str, Any], str]:
     """The inbox row of a verified activity, and its sender's domain."""
     now = utcnow()
-    row = {"activity_id": activity["id"], "actor": actor_id, "body": json.dumps(activity),
+    row = {"activity_id": activity["id"], "actor": actor_id, "body": _text(body, activity),
            "state": "queued", "attempts": 0, "next_attempt": now, "published": now}
     return row, urlsplit(actor_id).netloc.lower()
 
 
+def _text(body: bytes, activity: dict[str, Any]) -> str:
+    # The body as sent (it parsed as JSON); re-encoded only if it is not UTF-8.
+    try:
+        return body.decode()
+    except UnicodeDecodeError:
+        return json.dumps(activity)
+
+
 def verified(ctx: Context, url: str, headers: Mapping[str, str],
-             body: bytes) -> tuple[dict[str, Any], str]:
+             body: bytes, *, cached_only: bool = False) -> tuple[dict[str, Any], str]:
     """The activity and the actor whose signature it carries; raises Refused."""
     activity = parse_activity(body)
-    return activity, verify(ctx, "POST", url, headers, body, activity)
+    return activity, verify(ctx, "POST", url, headers, body, activity, cached_only=cached_only)
 
 
 async def receive_async(ctx: Context, pool: Executor, url: str, headers: Mapping[str, str],
                         body: bytes) -> tuple[int, str]:
-    """Everything the inbox door does: (status, reason). The check runs on ``pool`` (it may
-    fetch a key), and the wait for the commit holds no thread."""
+    """Everything the inbox door does: (status, reason). A sender whose key is in memory is
+    checked right here (a hop to a thread cost more than the check); one whose key must be
+    read or fetched, on ``pool``. The wait for the commit holds no thread."""
     try:
-        activity, actor_id = await asyncio.get_running_loop().run_in_executor(
-            pool, verified, ctx, url, headers, body)
+        try:
+            activity, actor_id = verified(ctx, url, headers, body, cached_only=True)
+        except NeedsLookup:
+            activity, actor_id = await asyncio.get_running_loop().run_in_executor(
+                pool, verified, ctx, url, headers, body)
     except Refused as refused:
         return refused.status, refused.reason
-    if not await _writer(ctx).store_async(*_row(activity, actor_id)):
+    if not await _writer(ctx).store_async(*_row(activity, body, actor_id)):
         return 200, "already received"
     return 202, "accepted"
 
