@@ -9,9 +9,11 @@ from typing import Any
 
 from sqlalchemy import select
 
+from moot import shared
 from moot.config import Settings
 from moot.db import tables as t
 from moot.db.engine import Database
+from moot.shared import Shared
 from moot.views.site_lists import federation_lists
 
 
@@ -35,6 +37,8 @@ class Context:
     db: Database
     _site: SiteInfo | None = None
     _site_loaded: float = 0.0
+    _site_generation: int = 0
+    _shared: Shared | None = field(default_factory=shared.current)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     # Other processes may change the site; re-read it at least this often.
     site_ttl: float = 5.0
@@ -46,16 +50,27 @@ class Context:
     inbox_writer: Any = None
 
     def site(self) -> SiteInfo:
-        if self._site is None or time.monotonic() - self._site_loaded > self.site_ttl:
+        if self._site_is_stale():
             with self._lock:
                 # The threads that queued here behind the one reloading use what it read.
-                if self._site is None or time.monotonic() - self._site_loaded > self.site_ttl:
+                if self._site_is_stale():
+                    generation = self._shared.generation() if self._shared else 0
                     self._site = self._load_site()
-                    self._site_loaded = time.monotonic()
+                    self._site_loaded, self._site_generation = time.monotonic(), generation
+        assert self._site is not None
         return self._site
+
+    def _site_is_stale(self) -> bool:
+        # Another process of this server that changes the site says so in shared memory; other
+        # programs (`moot worker`, the admin commands) are seen within site_ttl.
+        return (self._site is None or time.monotonic() - self._site_loaded > self.site_ttl
+                or (self._shared is not None
+                    and self._shared.generation() != self._site_generation))
 
     def site_changed(self) -> None:
         self._site = None
+        if self._shared is not None:
+            self._shared.bump_generation()
 
     def _load_site(self) -> SiteInfo:
         with self.db.read() as conn:

@@ -15,6 +15,7 @@ import os
 import signal
 import socket
 
+from moot import shared
 from moot.config import Settings
 
 PR_SET_PDEATHSIG = 1
@@ -22,6 +23,8 @@ PR_SET_PDEATHSIG = 1
 
 def serve(settings: Settings) -> None:
     sock = socket.create_server((settings.host, settings.port), backlog=2048)
+    if settings.processes > 1:
+        shared.allocate()  # before the fork: rate limits and the site's generation
     index, children = _fork(max(1, settings.processes))
     try:
         _run(settings, sock, first=index == 0)

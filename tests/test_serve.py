@@ -47,3 +47,28 @@ def test_two_processes_share_the_port_see_each_others_writes_and_stop_together(
     finally:
         server.stop()
     assert all(_gone(pid) for pid in children)
+
+
+def test_processes_share_rate_limits_and_see_site_changes_at_once(tmp_path: Path) -> None:
+    server = start_server(f"sqlite:///{tmp_path}/moot.db", processes="2")
+    try:
+        jwt = httpx.post(server.url + "/api/v3/user/login", json={
+            "username_or_email": ADMIN_NAME, "password": ADMIN_PASSWORD}).json()["jwt"]
+        changed = httpx.put(server.url + "/api/v3/site", json={
+            "name": "Renamed", "rate_limit_message": 40,
+            "rate_limit_message_per_second": 3600}, headers={"Authorization": f"Bearer {jwt}"})
+        assert changed.status_code == 200
+        statuses = []
+        for _ in range(60):
+            with httpx.Client() as client:  # a new connection: either process may answer
+                answer = client.get(server.url + "/api/v3/site")
+            statuses.append(answer.status_code)
+            if answer.status_code == 200:  # no process answers from a stale site cache
+                assert answer.json()["site_view"]["site"]["name"] == "Renamed"
+            else:
+                assert answer.json() == {"error": "rate_limit_error"}
+        # One bucket for the address, whichever process counts: 40 in, the rest refused.
+        assert statuses.count(200) == 40
+        assert statuses.count(400) == 20
+    finally:
+        server.stop()

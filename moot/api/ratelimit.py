@@ -1,7 +1,8 @@
 """Per-IP rate limits with Lemmy's buckets, limits from the site's rate-limit settings.
 
-Token buckets live in the process: a limit that must hold across many app processes belongs in
-a shared store, which docs/decisions/0003-rate-limits-in-process.md discusses.
+Token buckets live in the process; the processes of one ``moot serve --processes N`` keep them
+in memory they share (moot/shared.py). Several machines would need a shared store
+(docs/decisions/0003-rate-limits-in-process.md, 0032).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import time
 import orjson
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from moot import shared
 from moot.context import Context
 
 _API = "/api/v3"
@@ -43,11 +45,14 @@ class Buckets:
         self._state: dict[tuple[str, str], tuple[float, float]] = {}
         self._lock = threading.Lock()
         self._last_sweep = time.monotonic()
+        self._shared = shared.current()
 
     def take(self, bucket: str, ip: str, capacity: int, per_seconds: int) -> bool:
         if capacity <= 0 or per_seconds <= 0:
             return True  # a zero limit switches the bucket off, as an admin would expect
         now = time.monotonic()
+        if self._shared is not None:
+            return self._shared.take(bucket, ip, capacity, per_seconds, now)
         rate = capacity / per_seconds
         with self._lock:
             tokens, last = self._state.get((bucket, ip), (float(capacity), now))
