@@ -25,6 +25,7 @@ def serve(settings: Settings) -> None:
     sock = socket.create_server((settings.host, settings.port), backlog=2048)
     if settings.processes > 1:
         shared.allocate()  # before the fork: rate limits and the site's generation
+        _preload()
     index, children = _fork(max(1, settings.processes))
     try:
         _run(settings, sock, first=index == 0)
@@ -37,6 +38,25 @@ def serve(settings: Settings) -> None:
         for pid in children:
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, 0)
+
+
+def _preload() -> None:
+    """Import the server's code once, before the fork: the others start without importing it
+    again, and share those pages of memory until they write to them."""
+    import gc
+    import importlib
+
+    import uvicorn  # noqa: F401
+
+    import moot.app  # noqa: F401
+    from moot import web
+    from moot.api import v3
+
+    for name in v3.ROUTE_MODULES:
+        importlib.import_module(f"moot.api.v3.{name}")
+    for name in web.ROUTE_MODULES:
+        importlib.import_module(f"moot.web.{name}")
+    gc.freeze()  # the collector would otherwise touch, and so copy, every imported object
 
 
 def _fork(count: int) -> tuple[int, list[int]]:
