@@ -1,18 +1,22 @@
 """State that the processes of one ``moot serve --processes N`` share: rate-limit buckets and the
 site settings' generation (docs/decisions/0032-state-shared-between-processes.md).
 
-It is one anonymous shared memory map made before the fork, so every process of the server sees
-the same bytes, guarded by one process-shared lock. A single process never makes one: its
-buckets and site cache stay plain Python objects.
+It is one shared memory map made before the fork, so every process of the server sees the same
+bytes. A POSIX record lock on its file guards it between processes (the kernel lets go of it
+when a process dies, even one killed while holding it), and a thread lock within each. A
+single process never makes one: its buckets and site cache stay plain Python objects.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import mmap
-import multiprocessing
+import os
 import struct
-from typing import Any
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 # The table of buckets: open addressing over SLOTS slots of (key hash, tokens, last refill).
 SLOTS = 1 << 16
@@ -26,15 +30,26 @@ _shared: Shared | None = None
 
 class Shared:
     def __init__(self) -> None:
-        self._map = mmap.mmap(-1, _TABLE + SLOTS * _SLOT.size)  # MAP_SHARED | MAP_ANONYMOUS
-        # A fork-context lock: a POSIX semaphore inside shared memory, usable by threads too.
-        self._lock: Any = multiprocessing.get_context("fork").Lock()
+        size = _TABLE + SLOTS * _SLOT.size
+        self._fd = os.memfd_create("moot-shared")  # a file in memory, never on disk
+        os.ftruncate(self._fd, size)
+        self._map = mmap.mmap(self._fd, size)  # MAP_SHARED: one copy for every process
+        self._threads = threading.Lock()  # record locks do not keep threads apart
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        with self._threads:
+            fcntl.lockf(self._fd, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.lockf(self._fd, fcntl.LOCK_UN)
 
     def generation(self) -> int:
         return int(_HEADER.unpack_from(self._map, 0)[0])
 
     def bump_generation(self) -> None:
-        with self._lock:
+        with self._locked():
             _HEADER.pack_into(self._map, 0, self.generation() + 1)
 
     def take(self, bucket: str, ip: str, capacity: int, per_seconds: int, now: float) -> bool:
@@ -42,7 +57,7 @@ class Shared:
         for every process of the machine."""
         key = _key(bucket, ip)
         rate = capacity / per_seconds
-        with self._lock:
+        with self._locked():
             offset = self._slot(key, now)
             stored, tokens, last = _SLOT.unpack_from(self._map, offset)
             if stored != key:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
 import time
 
 from moot.shared import Shared
@@ -12,6 +14,30 @@ def _spend(shared: Shared, times: int) -> None:
     for _ in range(times):
         assert shared.take("message", "10.0.0.1", 5, 3600, time.monotonic())
     shared.bump_generation()
+
+
+def _die_holding_the_lock(shared: Shared) -> None:
+    with shared._locked():
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _spend_one(shared: Shared, results: multiprocessing.Queue[bool]) -> None:
+    results.put(shared.take("message", "10.0.0.9", 1, 3600, time.monotonic()))
+
+
+def test_a_process_killed_holding_the_lock_does_not_stop_the_others() -> None:
+    shared = Shared()
+    fork = multiprocessing.get_context("fork")
+    dying = fork.Process(target=_die_holding_the_lock, args=(shared,))
+    dying.start()
+    dying.join(30)
+    assert dying.exitcode == -signal.SIGKILL
+    results: multiprocessing.Queue[bool] = fork.Queue()
+    other = fork.Process(target=_spend_one, args=(shared, results))
+    other.start()
+    assert results.get(timeout=30) is True  # it got the lock the dead process held
+    other.join(30)
+    assert not shared.take("message", "10.0.0.9", 1, 3600, time.monotonic())  # and so do we
 
 
 def test_a_bucket_and_the_site_generation_are_one_for_every_process() -> None:
