@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,6 +18,8 @@ from moot.text.markdown import clean
 
 PERSON_TYPES = ("Person", "Service", "Organization", "Application")
 GROUP_TYPES = ("Group",)
+KEY_TTL = 300.0  # seconds a verified key is reused without reading it again
+KEY_CACHE_SIZE = 10_000
 
 
 class BadActor(ValueError):
@@ -134,3 +137,16 @@ def get_actor(ctx: Context, actor_id: str, *, refresh: bool = False) -> KnownAct
     if is_local_url(ctx, actor_id):
         raise BadActor("no such local actor")
     return fetch_actor(ctx, actor_id)
+
+
+def public_key(ctx: Context, actor_id: str, refresh: bool) -> str:
+    """The actor's public key (PEM), to check a signature with: from the in-process cache
+    (KEY_TTL), else the database or its server (``refresh``: always from its server)."""
+    cached = None if refresh else ctx.actor_keys.get(actor_id)
+    if cached is not None and time.monotonic() - cached[1] < KEY_TTL:
+        return cached[0]
+    key = get_actor(ctx, actor_id, refresh=refresh).public_key
+    if len(ctx.actor_keys) >= KEY_CACHE_SIZE:
+        ctx.actor_keys.clear()  # crude, but bounded; a miss costs one indexed read
+    ctx.actor_keys[actor_id] = (key, time.monotonic())
+    return key

@@ -18,6 +18,7 @@ from moot.actions.moderation import do_add_mod, do_feature_post
 from moot.context import Context
 from moot.db import tables as t
 from moot.federation.actors import KnownActor, get_actor
+from moot.federation.follow_apply import check_community_followed
 from moot.federation.http import FetchError
 from moot.federation.mod_apply import mod_viewer
 from moot.federation.parse import Unusable, id_of
@@ -56,6 +57,7 @@ def apply_collection(ctx: Context, activity: dict[str, Any], actor_id: str,
     community_id, collection = _collection(ctx, str(id_of(activity.get("target"))))
     if via is not None and via.id != community_id:
         raise Unusable("announced by a group that is not the collection's community")
+    check_community_followed(ctx, community_id)
     target = id_of(activity.get("object"))
     if target is None:
         raise Unusable(f"{activity.get('type')} has no object")
