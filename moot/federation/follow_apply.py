@@ -17,7 +17,7 @@ from moot.actions.communities import (
 from moot.actions.remote import do_confirm_follow, remote_viewer
 from moot.context import Context
 from moot.db import tables as t
-from moot.federation.actors import get_actor
+from moot.federation.actors import KnownActor, get_actor
 from moot.federation.outcome import Outcome
 from moot.federation.parse import Unusable, id_of
 
@@ -25,13 +25,24 @@ _FOLLOWED = select(t.community.c.local, exists().where(
     t.community_follower.c.community_id == t.community.c.id))
 
 
-def check_community_followed(ctx: Context, community_id: int) -> None:
-    """Lemmy 0.19's ``can_accept_activity_in_community``: an activity in a remote community
-    nobody here follows (a follow still pending counts, as in Lemmy) is refused by the name of
-    Lemmy's error, so that no one can fill this instance with unsolicited content."""
+def is_followed_here(ctx: Context, community_id: int) -> bool:
+    """True for a local community, or a remote one someone here follows (pending or not)."""
     with ctx.db.read() as conn:
         row = conn.execute(_FOLLOWED.where(t.community.c.id == community_id)).first()
-    if row is not None and not row[0] and not row[1]:
+    return row is None or bool(row[0]) or bool(row[1])
+
+
+def check_community_followed(ctx: Context, community_id: int, about: KnownActor | None = None
+                             ) -> None:
+    """Lemmy 0.19's ``can_accept_activity_in_community``: an activity in a remote community
+    nobody here follows (a follow still pending counts, as in Lemmy) is refused by the name of
+    Lemmy's error, so that no one can fill this instance with unsolicited content.
+
+    Unlike Lemmy, an activity ``about`` a local person (made or unmade a moderator, banned) is
+    taken all the same: it was sent to their instance so that they learn of it (decision 0028)."""
+    if about is not None and about.kind == "person" and about.local:
+        return
+    if not is_followed_here(ctx, community_id):
         raise Unusable("community_has_no_followers")
 
 
