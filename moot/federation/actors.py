@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -127,6 +128,21 @@ def fetch_actor(ctx: Context, actor_id: str) -> KnownActor:
         raise BadActor(str(exc)) from exc
     return KnownActor(remote.kind, row_id, remote.actor_id, remote.public_key, remote.inbox_url,
                       False)
+
+
+def keep_instance_actor(ctx: Context, actor_id: str) -> KnownActor:
+    """A remote instance actor kept as a (bot) person, for what must name a person: Mastodon
+    files reports as its instance (decision 0028); Lemmy keeps such actors as people too."""
+    doc = http_for(ctx).fetch_json(actor_id, site_signer(ctx))
+    remote = dataclasses.replace(parse_actor(doc), bot=True)
+    if remote.kind != "person" or remote.actor_id != actor_id:
+        raise BadActor("not the instance actor it claims to be")
+    try:
+        with ctx.db.write() as conn:
+            row_id = do_upsert_remote_actor(conn, remote)
+    except ActorConflict as exc:
+        raise BadActor(str(exc)) from exc
+    return KnownActor("person", row_id, actor_id, remote.public_key, remote.inbox_url, False)
 
 
 def get_actor(ctx: Context, actor_id: str, *, refresh: bool = False) -> KnownActor:
