@@ -1,13 +1,14 @@
-"""Applying a verified activity through the actions the API uses (the slice of issue 5).
+"""Applying a verified activity through the actions the API uses (issue 5).
 
-Handled: Follow, Accept, Undo (Follow, Like/Dislike, Delete, Lock, Block), Create/Update of posts and
-comments, Like/Dislike, Delete (by the author, or a moderator's removal), Lock, and Announce of any of these by a group
-(FEP-1b12); bans (Block), private messages, reports (Flag) and account deletion in their own
-modules (ban_apply, pm_apply, flag_apply). Anything else is recorded as ignored with its reason. What must be sent in answer
-(an Accept, or the group's Announce) is returned in the Outcome and recorded by the worker in
-the transaction that marks the activity done. ``apply_activity`` picks the handler by the
-activity's type from ``_HANDLERS``; an activity in a remote community nobody here follows is
-refused first (follow_apply.check_community_followed, Lemmy's ``CommunityHasNoFollowers``).
+Handled here: Follow, Accept, Reject, Undo (Follow, Like/Dislike, Delete, Lock, Block),
+Create/Update of posts and comments, Like/Dislike, Delete (by the author, or a moderator's
+removal), Lock, Add/Remove, and Announce of any of these by a group (FEP-1b12). Bans, private
+messages, reports, account deletion, collections and follows live in their own modules
+(ban_apply, pm_apply, flag_apply, collection_apply, follow_apply). Anything else is recorded as
+ignored with its reason. What must be sent in answer (an Accept, or the group's Announce) is
+returned in the Outcome and recorded by the worker in the transaction that marks the activity
+done. ``apply_activity`` picks the handler by the activity's type from ``_HANDLERS``; an
+activity in a remote community nobody here follows is refused (follow_apply).
 """
 
 from __future__ import annotations
