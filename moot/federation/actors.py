@@ -132,7 +132,7 @@ def fetch_actor(ctx: Context, actor_id: str) -> KnownActor:
 
 def keep_instance_actor(ctx: Context, actor_id: str) -> KnownActor:
     """A remote instance actor kept as a (bot) person, for what must name a person: Mastodon
-    files reports as its instance (decision 0028); Lemmy keeps such actors as people too."""
+    files reports as its instance (decision 0028)."""
     doc = http_for(ctx).fetch_json(actor_id, site_signer(ctx))
     remote = dataclasses.replace(parse_actor(doc), bot=True)
     if remote.kind != "person" or remote.actor_id != actor_id:
