@@ -55,6 +55,9 @@ class Settings:
     # Anonymous reads answered from memory until the next commit (docs/decisions/0026).
     page_cache: bool = True
     page_cache_mb: int = 32
+    # The federation worker reads a followed remote community (its Group, moderators and
+    # featured posts) again once it is older than this (decision 0029); 0: never.
+    community_refresh_hours: int = 24
     log_level: str = "info"
     # Outgoing e-mail (verification, password reset); off while smtp_host is empty.
     smtp_host: str = ""

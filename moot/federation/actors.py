@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,6 +19,8 @@ from moot.text.markdown import clean
 
 PERSON_TYPES = ("Person", "Service", "Organization", "Application")
 GROUP_TYPES = ("Group",)
+KEY_TTL = 300.0  # seconds a verified key is reused without reading it again
+KEY_CACHE_SIZE = 10_000
 
 
 class BadActor(ValueError):
@@ -126,6 +130,21 @@ def fetch_actor(ctx: Context, actor_id: str) -> KnownActor:
                       False)
 
 
+def keep_instance_actor(ctx: Context, actor_id: str) -> KnownActor:
+    """A remote instance actor kept as a (bot) person, for what must name a person: Mastodon
+    files reports as its instance (decision 0028)."""
+    doc = http_for(ctx).fetch_json(actor_id, site_signer(ctx))
+    remote = dataclasses.replace(parse_actor(doc), bot=True)
+    if remote.kind != "person" or remote.actor_id != actor_id:
+        raise BadActor("not the instance actor it claims to be")
+    try:
+        with ctx.db.write() as conn:
+            row_id = do_upsert_remote_actor(conn, remote)
+    except ActorConflict as exc:
+        raise BadActor(str(exc)) from exc
+    return KnownActor("person", row_id, actor_id, remote.public_key, remote.inbox_url, False)
+
+
 def get_actor(ctx: Context, actor_id: str, *, refresh: bool = False) -> KnownActor:
     """A known actor from the database, fetched when unknown (or when ``refresh``)."""
     known = None if refresh else find_known(ctx, actor_id)
@@ -134,3 +153,22 @@ def get_actor(ctx: Context, actor_id: str, *, refresh: bool = False) -> KnownAct
     if is_local_url(ctx, actor_id):
         raise BadActor("no such local actor")
     return fetch_actor(ctx, actor_id)
+
+
+def key_is_cached(ctx: Context, actor_id: str) -> bool:
+    """Whether public_key would answer from memory, without the database or the network."""
+    cached = ctx.actor_keys.get(actor_id)
+    return cached is not None and time.monotonic() - cached[1] < KEY_TTL
+
+
+def public_key(ctx: Context, actor_id: str, refresh: bool) -> str:
+    """The actor's public key (PEM), to check a signature with: from the in-process cache
+    (KEY_TTL), else the database or its server (``refresh``: always from its server)."""
+    cached = None if refresh else ctx.actor_keys.get(actor_id)
+    if cached is not None and time.monotonic() - cached[1] < KEY_TTL:
+        return cached[0]
+    key = get_actor(ctx, actor_id, refresh=refresh).public_key
+    if len(ctx.actor_keys) >= KEY_CACHE_SIZE:
+        ctx.actor_keys.clear()  # crude, but bounded; a miss costs one indexed read
+    ctx.actor_keys[actor_id] = (key, time.monotonic())
+    return key

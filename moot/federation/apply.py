@@ -1,17 +1,19 @@
-"""Applying a verified activity through the actions the API uses (the slice of issue 5).
+"""Applying a verified activity through the actions the API uses (issue 5).
 
-Handled: Follow, Accept, Undo (Follow, Like/Dislike, Delete, Lock, Block), Create/Update of posts and
-comments, Like/Dislike, Delete (by the author, or a moderator's removal), Lock, and Announce of any of these by a group
-(FEP-1b12); bans (Block), private messages, reports (Flag) and account deletion in their own
-modules (ban_apply, pm_apply, flag_apply). Anything else is recorded as ignored with its reason. What must be sent in answer
-(an Accept, or the group's Announce) is returned in the Outcome and recorded by the worker in
-the transaction that marks the activity done.
+Handled here: Follow, Accept, Reject, Undo (Follow, Like/Dislike, Delete, Lock, Block),
+Create/Update of posts and comments, Like/Dislike, Delete (by the author, or a moderator's
+removal), Lock, Add/Remove, and Announce of any of these by a group (FEP-1b12). Bans, private
+messages, reports, account deletion, collections and follows live in their own modules
+(ban_apply, pm_apply, flag_apply, collection_apply, follow_apply). Anything else is recorded as
+ignored with its reason. What must be sent in answer (an Accept, or the group's Announce) is
+returned in the Outcome and recorded by the worker in the transaction that marks the activity
+done. ``apply_activity`` picks the handler by the activity's type from ``_HANDLERS``; an
+activity in a remote community nobody here follows is refused (follow_apply).
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,7 +26,6 @@ from moot.actions.comments import (
     do_edit_comment,
     do_like_comment,
 )
-from moot.actions.communities import do_follow_community, load_community, remove_follower
 from moot.actions.posts import (
     PostForm,
     do_create_post,
@@ -32,18 +33,19 @@ from moot.actions.posts import (
     do_edit_post,
     do_like_post,
 )
-from moot.actions.remote import (
-    do_confirm_follow,
-    do_set_remote_post_state,
-    remote_viewer,
-)
+from moot.actions.remote import do_set_remote_post_state, remote_viewer
 from moot.context import Context
 from moot.db import tables as t
 from moot.errors import MootError
 from moot.federation.actors import KnownActor, get_actor, http_for, site_signer
 from moot.federation.ban_apply import apply_account_deletion, apply_ban
-from moot.federation.flag_apply import apply_flag
 from moot.federation.collection_apply import apply_collection, is_collection_action
+from moot.federation.flag_apply import apply_flag
+from moot.federation.follow_apply import (
+    apply_accept,
+    apply_follow,
+    check_community_followed,
+)
 from moot.federation.http import FetchError
 from moot.federation.mod_apply import (
     apply_group_update,
@@ -51,6 +53,7 @@ from moot.federation.mod_apply import (
     is_mod_action,
     lock_from_update,
 )
+from moot.federation.outcome import Budget, Outcome
 from moot.federation.parse import (
     IncomingContent,
     Unusable,
@@ -65,28 +68,7 @@ from moot.federation.pm_apply import (
     is_private_message,
 )
 
-# Lemmy's FEDERATION_HTTP_FETCH_LIMIT is 100 per top-level fetch; an inbox activity needs few.
-FETCH_BUDGET = 20
-
-
-@dataclass
-class Outcome:
-    reason: str
-    applied: bool = True
-    announce_in: int | None = None  # a local community that must Announce the activity
-    accept: tuple[int, str] | None = None  # (local community id, follower inbox)
-
-
-@dataclass
-class Budget:
-    remaining: int = FETCH_BUDGET
-    seen: set[str] = field(default_factory=set)
-
-    def spend(self, url: str) -> None:
-        if self.remaining <= 0 or url in self.seen:
-            raise Unusable("fetch budget exhausted")
-        self.remaining -= 1
-        self.seen.add(url)
+__all__ = ["Budget", "Outcome", "apply_activity", "apply_content", "find_object"]
 
 
 def _host(url: str) -> str:
@@ -168,6 +150,8 @@ def apply_content(ctx: Context, obj: Any, actor_id: str | None, budget: Budget,
         kind, parent_id, community_id = _find_or_fetch(ctx, str(content.in_reply_to), budget)
     if via is not None and via.id != community_id:
         raise Unusable("announced by a group that is not the object's community")
+    if actor_id is not None or via is not None:  # received, not fetched
+        check_community_followed(ctx, community_id)
     if content.kind == "post":
         form = PostForm(name=content.title, url=content.url or "", body=content.text,
                         nsfw=content.nsfw)
@@ -239,6 +223,7 @@ def _vote(ctx: Context, activity: dict[str, Any], actor_id: str, score: int, bud
     kind, object_id, community_id = _find_or_fetch(ctx, target, budget)
     if via is not None and via.id != community_id:
         raise Unusable("announced by a group that is not the object's community")
+    check_community_followed(ctx, community_id)
     viewer = _viewer(ctx, _person(ctx, actor_id))
     if kind == "post":
         do_like_post(ctx, viewer, object_id, score)
@@ -265,6 +250,7 @@ def _delete(ctx: Context, activity: dict[str, Any], actor_id: str, deleted: bool
     kind, object_id, community_id = found
     if via is not None and via.id != community_id:
         raise Unusable("announced by a group that is not the object's community")
+    check_community_followed(ctx, community_id)
     viewer = _viewer(ctx, _person(ctx, actor_id))
     try:
         if kind == "post":
@@ -286,6 +272,8 @@ def _mod_action(ctx: Context, activity: dict[str, Any], actor_id: str, on: bool,
     found = find_object(ctx, target)
     if via is not None and found is not None and via.id != found[2]:
         raise Unusable("announced by a group that is not the object's community")
+    if found is not None:
+        check_community_followed(ctx, found[2])
     community_id = apply_mod_action(ctx, activity, actor_id, on, found, via is not None)
     verb = "lock" if activity.get("type") == "Lock" else "removal"
     return _announce_if_local(ctx, community_id, via,
@@ -301,50 +289,6 @@ def _ban(ctx: Context, block: dict[str, Any], actor_id: str, on: bool,
     return _announce_if_local(ctx, community_id, via, f"community {verb} applied")
 
 
-def _follow(ctx: Context, activity: dict[str, Any], actor_id: str, follow: bool) -> Outcome:
-    target = id_of(activity.get("object"))
-    community = get_actor(ctx, target) if target else None
-    if community is None or community.kind != "community" or not community.local:
-        return Outcome("only local communities can be followed", applied=False)
-    with ctx.db.read() as conn:
-        visibility = conn.execute(select(t.community.c.visibility)
-                                  .where(t.community.c.id == community.id)).scalar()
-    if follow and visibility != "Public":
-        return Outcome("a local-only community cannot be followed from elsewhere", applied=False)
-    person = _person(ctx, actor_id)
-    do_follow_community(ctx, _viewer(ctx, person), community.id, follow)
-    if not follow:
-        return Outcome("unfollowed")
-    return Outcome("follower added", accept=(community.id, person.inbox))
-
-
-def _our_activity(ctx: Context, ap_id: str) -> dict[str, Any] | None:
-    with ctx.db.read() as conn:
-        data = conn.execute(select(t.ap_outbox.c.data).where(t.ap_outbox.c.ap_id == ap_id)).scalar()
-    return json.loads(data) if data else None
-
-
-def _accept(ctx: Context, activity: dict[str, Any], actor_id: str) -> Outcome:
-    """Accept or Reject of a local person's Follow by a remote group."""
-    follow = activity.get("object")
-    if isinstance(follow, str):  # some servers name our Follow by its id only
-        follow = _our_activity(ctx, follow)
-    follower = id_of(follow.get("actor")) if isinstance(follow, dict) else None
-    if follower is None:
-        raise Unusable(f"{activity.get('type')} does not embed the Follow")
-    community, person = get_actor(ctx, actor_id), get_actor(ctx, follower)
-    if community.kind != "community" or person.kind != "person" or not person.local:
-        raise Unusable(f"{activity.get('type')} is not a group answering a local person")
-    with ctx.db.write() as conn:
-        if activity.get("type") == "Reject":
-            # As Lemmy: the follow is dropped, whether it was still pending or not.
-            remove_follower(conn, load_community(conn, community.id, lock=True), person.id,
-                            person_local=True)
-            return Outcome("follow rejected")
-        confirmed = do_confirm_follow(conn, community.id, person.id)
-    return Outcome("follow confirmed" if confirmed else "no pending follow", applied=confirmed)
-
-
 def _undo(ctx: Context, activity: dict[str, Any], actor_id: str, budget: Budget,
           via: KnownActor | None) -> Outcome:
     inner = activity.get("object")
@@ -354,7 +298,7 @@ def _undo(ctx: Context, activity: dict[str, Any], actor_id: str, budget: Budget,
         raise Unusable("Undo of another actor's activity")
     kind = inner.get("type")
     if kind == "Follow":
-        return _follow(ctx, inner, actor_id, False)
+        return apply_follow(ctx, inner, actor_id, False)
     if kind in ("Like", "Dislike"):
         return _vote(ctx, inner, actor_id, 0, budget, via)
     if kind == "Block":
@@ -401,36 +345,54 @@ def _announce(ctx: Context, activity: dict[str, Any], actor_id: str, budget: Bud
     return apply_activity(ctx, inner, inner_actor, budget, via=group)
 
 
+Handler = Callable[[Context, dict[str, Any], str, Budget, "KnownActor | None"], Outcome]
+
+
+def _delete_or_remove(ctx: Context, activity: dict[str, Any], actor_id: str, budget: Budget,
+                      via: KnownActor | None) -> Outcome:
+    if is_mod_action(activity):  # a Delete with a summary is a moderator's removal
+        return _mod_action(ctx, activity, actor_id, True, via)
+    return _delete(ctx, activity, actor_id, True, via)
+
+
+def _collection(ctx: Context, activity: dict[str, Any], actor_id: str, budget: Budget,
+                via: KnownActor | None) -> Outcome:
+    if not is_collection_action(activity):
+        return Outcome(f"{activity.get('type')} activities are not handled (yet)", applied=False)
+    community_id, done = apply_collection(ctx, activity, actor_id, via,
+                                          lambda ap_id: _find_or_fetch(ctx, ap_id, budget))
+    return _announce_if_local(ctx, community_id, via, done)
+
+
+_HANDLERS: dict[str, Handler] = {
+    "Create": _create_or_update,
+    "Update": _create_or_update,
+    "Like": lambda ctx, a, actor, budget, via: _vote(ctx, a, actor, 1, budget, via),
+    "Dislike": lambda ctx, a, actor, budget, via: _vote(ctx, a, actor, -1, budget, via),
+    "Lock": lambda ctx, a, actor, budget, via: _mod_action(ctx, a, actor, True, via),
+    "Delete": _delete_or_remove,
+    "Undo": _undo,
+    "Block": lambda ctx, a, actor, budget, via: _ban(ctx, a, actor, True, via),
+    "Add": _collection,
+    "Remove": _collection,
+    # Never announced by a group (Lemmy's SharedInboxActivities outside AnnouncableActivities):
+    "Flag": lambda ctx, a, actor, budget, via: Outcome(apply_flag(ctx, a, actor, find_object)),
+    "Follow": lambda ctx, a, actor, budget, via: apply_follow(ctx, a, actor, True),
+    "Accept": lambda ctx, a, actor, budget, via: apply_accept(ctx, a, actor),
+    "Reject": lambda ctx, a, actor, budget, via: apply_accept(ctx, a, actor),
+    "Announce": lambda ctx, a, actor, budget, via: _announce(ctx, a, actor, budget),
+}
+_NOT_ANNOUNCED = {"Flag", "Follow", "Accept", "Reject", "Announce"}
+
+
 def apply_activity(ctx: Context, activity: dict[str, Any], actor_id: str,
                    budget: Budget | None = None, via: KnownActor | None = None) -> Outcome:
     """Apply one verified activity. Raises Unusable/MootError (refused) or FetchError (retry)."""
-    budget = budget or Budget()
-    kind = activity.get("type")
-    if kind in ("Create", "Update"):
-        return _create_or_update(ctx, activity, actor_id, budget, via)
-    if kind in ("Like", "Dislike"):
-        return _vote(ctx, activity, actor_id, 1 if kind == "Like" else -1, budget, via)
-    if is_mod_action(activity):
-        return _mod_action(ctx, activity, actor_id, True, via)
-    if kind == "Delete":
-        return _delete(ctx, activity, actor_id, True, via)
-    if kind == "Undo":
-        return _undo(ctx, activity, actor_id, budget, via)
-    if kind == "Block":
-        return _ban(ctx, activity, actor_id, True, via)
-    if via is None and kind == "Flag":
-        return Outcome(apply_flag(ctx, activity, actor_id, find_object))
-    if is_collection_action(activity):
-        community_id, done = apply_collection(ctx, activity, actor_id, via,
-                                              lambda ap_id: _find_or_fetch(ctx, ap_id, budget))
-        return _announce_if_local(ctx, community_id, via, done)
-    if via is None and kind == "Follow":
-        return _follow(ctx, activity, actor_id, True)
-    if via is None and kind in ("Accept", "Reject"):
-        return _accept(ctx, activity, actor_id)
-    if via is None and kind == "Announce":
-        return _announce(ctx, activity, actor_id, budget)
-    return Outcome(f"{kind} activities are not handled (yet)", applied=False)
+    kind = str(activity.get("type"))
+    handler = _HANDLERS.get(kind)
+    if handler is None or (via is not None and kind in _NOT_ANNOUNCED):
+        return Outcome(f"{kind} activities are not handled (yet)", applied=False)
+    return handler(ctx, activity, actor_id, budget or Budget(), via)
 
 
 def recipients_of(activity: dict[str, Any]) -> list[str]:

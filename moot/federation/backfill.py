@@ -38,7 +38,8 @@ def _items(ctx: Context, url: str | None, budget: Budget) -> list[Any]:
     return as_list(items)
 
 
-def _moderators(ctx: Context, community_id: int, url: str | None, budget: Budget) -> None:
+def read_moderators(ctx: Context, community_id: int, url: str | None, budget: Budget) -> None:
+    """Replace the community's moderators here by its moderators collection."""
     people: list[int] = []
     for item in _items(ctx, url, budget):
         actor_id = id_of(item)
@@ -72,8 +73,10 @@ def _apply_page(ctx: Context, page: Any, budget: Budget) -> int | None:
     return found[1] if found is not None and found[0] == "post" else None
 
 
-def _featured(ctx: Context, community_id: int, url: str | None, budget: Budget) -> None:
-    """The posts pinned in the community: being in the collection is what makes them so."""
+def featured_posts(ctx: Context, community_id: int, url: str | None, budget: Budget) -> list[int]:
+    """Pin the posts of the community's featured collection (being in it is what makes them
+    so); returns their ids."""
+    pinned: list[int] = []
     for page in _items(ctx, url, budget):
         post_id = _apply_page(ctx, page, budget)
         if post_id is not None:
@@ -81,6 +84,8 @@ def _featured(ctx: Context, community_id: int, url: str | None, budget: Budget) 
                 if conn.execute(select(t.post.c.community_id)
                                 .where(t.post.c.id == post_id)).scalar() == community_id:
                     do_set_remote_post_state(conn, post_id, None, True)
+                    pinned.append(post_id)
+    return pinned
 
 
 def _outbox(ctx: Context, url: str | None, budget: Budget) -> None:
@@ -109,9 +114,10 @@ def backfill_community(ctx: Context, community_id: int, budget: Budget | None = 
         return
     outbox = f"{row['actor_id']}/outbox"
     for part, run in (
-            ("moderators", lambda: _moderators(ctx, community_id, row["moderators_url"], budget)),
+            ("moderators",
+             lambda: read_moderators(ctx, community_id, row["moderators_url"], budget)),
             ("outbox", lambda: _outbox(ctx, outbox, budget)),
-            ("featured", lambda: _featured(ctx, community_id, row["featured_url"], budget))):
+            ("featured", lambda: featured_posts(ctx, community_id, row["featured_url"], budget))):
         try:
             run()
         except SKIPPED as exc:

@@ -23,6 +23,7 @@ from moot.actions.moderation import do_ban_from_community
 from moot.actions.remote import remote_viewer
 from moot.context import Context
 from moot.federation.actors import KnownActor, get_actor
+from moot.federation.follow_apply import check_community_followed
 from moot.federation.mod_apply import mod_viewer
 from moot.federation.parse import Unusable, id_of, is_public, parse_time
 
@@ -71,6 +72,7 @@ def apply_ban(ctx: Context, block: dict[str, Any], actor_id: str, on: bool,
     if where.kind == "community":
         if via is not None and via.id != where.id:
             raise Unusable("announced by a group that is not the ban's community")
+        check_community_followed(ctx, where.id, about=banned)
         viewer = mod_viewer(ctx, actor_id, where.id, via is not None)
         do_ban_from_community(ctx, viewer, where.id, banned.id, on, remove_data, reason or None,
                               expires, federated=True)

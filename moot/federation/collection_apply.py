@@ -18,11 +18,14 @@ from moot.actions.moderation import do_add_mod, do_feature_post
 from moot.context import Context
 from moot.db import tables as t
 from moot.federation.actors import KnownActor, get_actor
+from moot.federation.follow_apply import check_community_followed, is_followed_here
 from moot.federation.http import FetchError
 from moot.federation.mod_apply import mod_viewer
+from moot.federation.outcome import Budget
 from moot.federation.parse import Unusable, id_of
 
 COLLECTIONS = ("featured", "moderators")
+FIRST_SIGHT_BUDGET = 20
 
 
 def is_collection_action(activity: dict[str, Any]) -> bool:
@@ -60,8 +63,9 @@ def apply_collection(ctx: Context, activity: dict[str, Any], actor_id: str,
     if target is None:
         raise Unusable(f"{activity.get('type')} has no object")
     added = activity.get("type") == "Add"
-    viewer = mod_viewer(ctx, actor_id, community_id, via is not None)
     if collection == "featured":
+        check_community_followed(ctx, community_id)
+        viewer = mod_viewer(ctx, actor_id, community_id, via is not None)
         kind, post_id, post_community = find_or_fetch(target)
         if kind != "post" or post_community != community_id:
             raise Unusable("only a post of the community can be featured in it")
@@ -70,5 +74,13 @@ def apply_collection(ctx: Context, activity: dict[str, Any], actor_id: str,
     person = get_actor(ctx, target)
     if person.kind != "person":
         raise Unusable("only a person can be a moderator")
+    check_community_followed(ctx, community_id, about=person)
+    viewer = mod_viewer(ctx, actor_id, community_id, via is not None)
+    if not is_followed_here(ctx, community_id):
+        # Sent to the new (or former) moderator's instance, where nobody follows the community:
+        # no activity keeps its moderators current here, so they are read afresh. (refresh.py
+        # imports apply.py, which imports this module: imported here.)
+        from moot.federation.refresh import read_collections
+        read_collections(ctx, community_id, Budget(remaining=FIRST_SIGHT_BUDGET))
     do_add_mod(ctx, viewer, community_id, person.id, added, federated=True)
     return community_id, "moderator added" if added else "moderator removed"

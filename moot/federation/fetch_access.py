@@ -7,9 +7,8 @@ from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from moot.context import Context
-from moot.federation.actors import BadActor, is_local_url
+from moot.federation.actors import BadActor, is_local_url, public_key
 from moot.federation.http import FetchError
-from moot.federation.receive import _public_key
 from moot.federation.signatures import (
     SignatureError,
     key_owner,
@@ -29,7 +28,7 @@ def signed_by_one_of(ctx: Context, path: str, headers: Mapping[str, str],
         owner = key_owner(parsed.key_id)
         if urlsplit(owner).netloc.lower() not in hosts or is_local_url(ctx, owner):
             return False
-        verify_request("GET", ctx.url(path), headers, None, _public_key(ctx, owner, False),
+        verify_request("GET", ctx.url(path), headers, None, public_key(ctx, owner, False),
                        parsed)
     except (SignatureError, FetchError, BadActor, ValueError):
         return False

@@ -22,6 +22,7 @@ from moot.actions.remote import do_upsert_remote_actor, remote_viewer
 from moot.context import Context
 from moot.db import tables as t
 from moot.federation.actors import BadActor, KnownActor, get_actor, parse_actor
+from moot.federation.follow_apply import check_community_followed
 from moot.federation.parse import Unusable, id_of
 from moot.views.people import Viewer
 
@@ -97,6 +98,7 @@ def apply_group_update(ctx: Context, obj: dict[str, Any], actor_id: str,
         raise Unusable("Update of a group that is not a known remote community")
     if via is not None and via.id != community.id:
         raise Unusable("announced by another group")
+    check_community_followed(ctx, community.id)
     try:
         remote = parse_actor(obj)
     except BadActor as exc:

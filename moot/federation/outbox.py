@@ -263,4 +263,13 @@ def federate_collection(ctx: Context, conn: Connection, mod_id: int, community_i
     send_in_community(ctx, conn, community_id, {
         "type": kind, "id": activity_id(ctx, kind), "actor": actor["actor_id"],
         "to": [PUBLIC], "cc": [community["actor_id"]], "object": object_ap_id,
-        "target": target, "audience": community["actor_id"]})
+        "target": target, "audience": community["actor_id"]},
+        _person_inbox(conn, object_ap_id) if collection == "moderators" else None)
+
+
+def _person_inbox(conn: Connection, actor_id: str) -> list[str]:
+    """A remote person's (shared) inbox: Lemmy sends a moderator's Add/Remove to the person
+    too, so that their instance learns of it even when nobody there follows the community."""
+    address = conn.execute(select(_ADDRESS).where(t.person.c.actor_id == actor_id,
+                                                  t.person.c.local.is_(False))).scalar()
+    return [address] if address else []

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-import time
 from collections.abc import Mapping
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -23,7 +22,8 @@ from sqlalchemy import select
 from moot.context import Context
 from moot.db import tables as t
 from moot.db.types import utcnow
-from moot.federation.actors import BadActor, get_actor, is_local_url
+from moot.federation.actors import BadActor, is_local_url, key_is_cached
+from moot.federation.actors import public_key as _public_key
 from moot.federation.http import FetchError
 from moot.federation.inbox_store import InboxWriter
 from moot.federation.policy import refusal
@@ -35,8 +35,6 @@ from moot.federation.signatures import (
 )
 
 MAX_ACTIVITY_BYTES = 1024 * 1024
-KEY_TTL = 300.0  # seconds a verified key is reused without reading it again
-KEY_CACHE_SIZE = 10_000
 
 
 @dataclass(frozen=True)
@@ -97,7 +95,7 @@ def verify(ctx: Context, method: str, url: str, headers: Mapping[str, str], body
     if key_owner(parsed.key_id) != actor_id:
         raise Refused(401, "request is not signed by the activity's actor")
     for refresh in (False, True):
-        if cached_only and (refresh or not _key_is_cached(ctx, actor_id)):
+        if cached_only and (refresh or not key_is_cached(ctx, actor_id)):
             raise NeedsLookup
         try:
             verify_request(method, url, headers, body, _public_key(ctx, actor_id, refresh),
@@ -110,23 +108,6 @@ def verify(ctx: Context, method: str, url: str, headers: Mapping[str, str], body
             raise Refused(401 if not refresh else 400, f"cannot get the actor's key: {exc}") \
                 from exc
     raise AssertionError("unreachable")
-
-
-def _public_key(ctx: Context, actor_id: str, refresh: bool) -> str:
-    """The actor's key: from the in-process cache (KEY_TTL), else the database or its server."""
-    cached = None if refresh else ctx.actor_keys.get(actor_id)
-    if cached is not None and time.monotonic() - cached[1] < KEY_TTL:
-        return cached[0]
-    key = get_actor(ctx, actor_id, refresh=refresh).public_key
-    if len(ctx.actor_keys) >= KEY_CACHE_SIZE:
-        ctx.actor_keys.clear()  # crude, but bounded; a miss costs one indexed read
-    ctx.actor_keys[actor_id] = (key, time.monotonic())
-    return key
-
-
-def _key_is_cached(ctx: Context, actor_id: str) -> bool:
-    cached = ctx.actor_keys.get(actor_id)
-    return cached is not None and time.monotonic() - cached[1] < KEY_TTL
 
 
 _writer_lock = threading.Lock()

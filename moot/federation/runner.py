@@ -11,7 +11,7 @@ import logging
 import threading
 
 from moot.context import Context
-from moot.federation import delivery, inbox_worker, prune
+from moot.federation import delivery, inbox_worker, prune, refresh
 
 log = logging.getLogger(__name__)
 IDLE_SECONDS = 0.5
@@ -20,6 +20,7 @@ IDLE_SECONDS = 0.5
 def run_once(ctx: Context) -> int:
     """One round of both queues; how many rows moved."""
     prune.maybe_prune(ctx)  # at most hourly; see prune.py
+    refresh.maybe_refresh(ctx)  # at most a minute; see refresh.py
     return inbox_worker.run_once(ctx) + delivery.run_once(ctx)
 
 

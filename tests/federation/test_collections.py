@@ -94,6 +94,20 @@ def _act(kind: str, actor: str, obj: str, target: str) -> dict[str, Any]:
             "audience": GROUP}
 
 
+def _create(page: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "Create", "id": f"{page['id']}/create", "actor": page["attributedTo"],
+            "to": [PUBLIC], "cc": [GROUP], "object": page, "audience": GROUP}
+
+
+def _vote(obj: str) -> dict[str, Any]:
+    return {"type": "Like", "id": f"{obj}/like", "actor": f"{HOST}/u/author", "object": obj,
+            "audience": GROUP}
+
+
+def _follow(api: ApiClient, token: str, community_id: int) -> None:
+    api.post("/community/follow", {"community_id": community_id, "follow": True}, token=token)
+
+
 def test_a_new_community_comes_with_its_moderators_posts_and_pins(
         app: Any, api: ApiClient, admin: str, remote: Any) -> None:
     found = api.get("/resolve_object", q=GROUP, token=admin)["community"]["community"]
@@ -103,11 +117,22 @@ def test_a_new_community_comes_with_its_moderators_posts_and_pins(
     assert [posts[f"{HOST}/post/{n}"]["featured_community"] for n in (1, 2, 3)] == \
         [False, False, True]
     assert _mods(api, found["id"]) == [f"{HOST}/u/mod"]
-
-    # The listed moderator pins and unpins (Add/Remove to the featured collection) ...
     ctx, mod, other = app.state.ctx, f"{HOST}/u/mod", f"{OTHER_HOST}/u/other"
     featured, moderators = GROUP + "/featured", GROUP + "/moderators"
     post = f"{HOST}/post/1"
+
+    # Until someone here follows it, nothing sent in the community is taken (Lemmy's
+    # CommunityHasNoFollowers), announced or not, whatever the activity.
+    for activity in (_announce(_act("Add", mod, post, featured)),
+                     _announce(_create(_page(7))), _announce(_vote(f"{HOST}/post/2"))):
+        with pytest.raises(Unusable, match="community_has_no_followers"):
+            apply_activity(ctx, activity, GROUP)
+    with pytest.raises(Unusable, match="community_has_no_followers"):
+        apply_activity(ctx, _vote(f"{HOST}/post/2"), f"{HOST}/u/author")
+    assert f"{HOST}/post/7" not in _posts(api, admin, found["id"])
+    _follow(api, admin, found["id"])  # a pending follow is enough, as in Lemmy
+
+    # The listed moderator pins and unpins (Add/Remove to the featured collection) ...
     assert apply_activity(ctx, _announce(_act("Add", mod, post, featured)), GROUP).applied
     assert _posts(api, admin, found["id"])[post]["featured_community"] is True
     apply_activity(ctx, _announce(_act("Remove", mod, post, featured)), GROUP)
@@ -141,6 +166,7 @@ def test_a_group_announcing_a_bare_page_creates_it_once(
     Create; by its id only, it is fetched; a repeat changes nothing."""
     community_id = api.get("/resolve_object", q=GROUP, token=admin)["community"][
         "community"]["id"]
+    _follow(api, admin, community_id)
     ctx = app.state.ctx
     outcome = apply_activity(ctx, _announce(_page(6, content="<p>boosted</p>")), GROUP)
     assert (outcome.applied, outcome.reason) == (True, "announced object applied as its Create")

@@ -19,6 +19,7 @@ from moot.federation.http import FetchError, Http
 from moot.federation.keys import generate_keypair
 from moot.federation.parse import POST_TYPES, Unusable, id_of, parse_content
 from tests.federation.fake import AP, PUBLIC_IP
+from tests.helpers import ApiClient, ApiError
 
 FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "activitypub"
 if not FIXTURES.is_dir():  # the worktree may sit elsewhere; fall back to the shared path
@@ -93,10 +94,28 @@ def _outcome(ctx: Any, document: dict[str, Any]) -> str:
         return "refused: " + str(error)
 
 
-def test_every_fixture_is_applied_or_refused_with_a_reason(app: Any) -> None:
+def _follow_their_communities(api: ApiClient, admin: str,
+                              documents: dict[str, dict[str, Any]]) -> None:
+    """Someone here follows each community the fixtures act in: Moot, like Lemmy, takes no
+    activity in a remote community nobody follows (test_collections.py shows the refusal)."""
+    groups = {str(d["audience"]) for d in documents.values() if isinstance(d.get("audience"), str)}
+    groups |= {url for url, d in documents.items() if d.get("type") == "Group"}
+    for url in sorted(groups):
+        try:
+            found = api.get("/resolve_object", q=url, token=admin).get("community")
+        except ApiError:
+            continue  # not a community (a person as audience, or no document)
+        if found is not None:
+            api.post("/community/follow", {"community_id": found["community"]["id"],
+                                           "follow": True}, token=admin)
+
+
+def test_every_fixture_is_applied_or_refused_with_a_reason(app: Any, api: ApiClient,
+                                                           admin: str) -> None:
     ctx = app.state.ctx
     documents = _documents()
     ctx.http = Http(ctx.settings, _transport(documents), resolver=lambda host: [PUBLIC_IP])
+    _follow_their_communities(api, admin, documents)
     outcomes: dict[str, str] = {}
     for path in sorted(FIXTURES.rglob("*.json"), key=_rank):
         relative = str(path.relative_to(FIXTURES))

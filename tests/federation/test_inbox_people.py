@@ -245,6 +245,43 @@ def test_flags_become_reports_for_the_moderators(app: Any, api: ApiClient, admin
         "Flag names no post or comment known here")
 
 
+def test_a_mastodon_flag_from_its_instance_actor_reports_each_known_post(
+        app: Any, api: ApiClient, admin: str, remote: FakeRemote) -> None:  # noqa: F811
+    """Mastodon's shape (shared fixture mastodon/activities/flag.json): sent by the instance
+    actor, ``object`` the account and its statuses, ``content`` the comment, often empty."""
+    community = api.make_community(admin)["community"]
+    post = api.make_post(admin, community["id"])["post"]
+    comment = api.make_comment(admin, post["id"])["comment"]
+    actor = remote.url("/actor")
+    private, public = generate_keypair()
+    remote.keys[actor] = private
+    remote.documents[actor] = {
+        "id": actor, "type": "Application", "preferredUsername": remote.host,
+        "inbox": remote.url("/actor/inbox"), "endpoints": {"sharedInbox": remote.url("/inbox")},
+        "publicKey": {"id": actor + "#main-key", "owner": actor, "publicKeyPem": public}}
+    flag = {"id": remote.url("/ccb4f39a-506a-490e-9a8c-71831c7713a4"), "type": "Flag",
+            "actor": actor, "content": "",
+            "object": [admin_actor(api, admin), post["ap_id"], comment["ap_id"],
+                       remote.url("/statuses/unknown")],
+            "to": admin_actor(api, admin)}
+    assert _apply(app, api, remote, flag) == ("done", "2 reports filed")
+    [post_report] = api.get("/post/report/list", community_id=community["id"],
+                            token=admin)["post_reports"]
+    [comment_report] = api.get("/comment/report/list", community_id=community["id"],
+                               token=admin)["comment_reports"]
+    for report, key in ((post_report, "post_report"), (comment_report, "comment_report")):
+        assert report["creator"]["actor_id"] == actor and report["creator"]["bot_account"]
+        assert report[key]["reason"] == f"(reported from {remote.host} without a reason)"
+    # A comment given is the reason; a Flag naming only the account is refused by name.
+    again = {**flag, "id": remote.url("/flag-2"), "content": "Spam", "object": [post["ap_id"]]}
+    assert _apply(app, api, remote, again) == ("done", "post report filed")
+    assert api.get("/post/report/list", community_id=community["id"], token=admin)[
+        "post_reports"][0]["post_report"]["reason"] == "Spam"
+    account_only = {**flag, "id": remote.url("/flag-3"), "object": [admin_actor(api, admin)]}
+    assert _apply(app, api, remote, account_only)[1].startswith(
+        "Flag names no post or comment known here")
+
+
 def admin_actor(api: ApiClient, admin: str) -> str:
     return str(api.get("/site", token=admin)["my_user"]["local_user_view"]["person"]["actor_id"])
 

@@ -87,3 +87,30 @@ def test_collections_backfill_and_add_remove_federate(instances: dict[str, Insta
     for instance, community_id in ((beta, on_beta), (gamma, on_gamma)):
         eventually(lambda i=instance, c=community_id: _mods(i, c) == [alpha_admin],
                    what=f"Remove moderator on {instance.host}")
+
+
+def test_a_new_moderator_elsewhere_learns_of_it_without_following(
+        instances: dict[str, Instance]) -> None:
+    """As Lemmy, the Add (and Remove) of a moderator also goes to the person's own inbox: their
+    instance, where nobody follows the community, still lists them among its moderators."""
+    alpha, gamma = instances["alpha"], instances["gamma"]
+    community = _community(alpha)
+    alpha_admin = f"http://{alpha.host}/u/{ADMIN_NAME}"
+    gamma.api.put("/site", {"registration_mode": "Open"}, token=gamma.admin)
+    gamma_person = gamma.api.make_person()
+    gamma_actor = f"http://{gamma.host}/u/{gamma_person.name}"
+    found = alpha.api.get("/resolve_object", q=gamma_actor, token=alpha.admin)["person"]
+    name = f"{community['name']}@{alpha.host}"
+
+    def mods_on_gamma() -> list[str]:
+        view = gamma.api.get("/community", name=name, token=gamma_person.token)
+        return [m["moderator"]["actor_id"] for m in view["moderators"]]
+
+    for added, expected in ((True, [alpha_admin, gamma_actor]), (False, [alpha_admin])):
+        alpha.api.post("/community/mod", {"community_id": community["id"], "added": added,
+                                          "person_id": found["person"]["id"]},
+                       token=alpha.admin)
+        eventually(lambda e=expected: mods_on_gamma() == e,  # type: ignore[misc]
+                   what=f"moderator {'added' if added else 'removed'} on gamma")
+    on_gamma = gamma.api.get("/community", name=name, token=gamma_person.token)
+    assert on_gamma["community_view"]["subscribed"] == "NotSubscribed"

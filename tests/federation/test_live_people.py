@@ -164,3 +164,39 @@ def _gone(instance: Instance, person_id: int) -> bool:
     except ApiError:
         return True  # a deleted account is not found, as in Lemmy
     return False
+
+
+def test_a_remote_moderators_ban_reaches_the_community_and_the_banned_persons_instance(
+        instances: dict[str, Instance]) -> None:
+    """The community is on alpha, its moderator on beta, the person banned on gamma: beta sends
+    the Block to alpha (which checks the moderator, applies and announces it) and to the
+    person's own inbox on gamma."""
+    alpha, beta, gamma = instances["alpha"], instances["beta"], instances["gamma"]
+    community = _community(alpha)
+    on_beta = _follow(beta, alpha, community["name"])
+    on_gamma = _follow(gamma, alpha, community["name"])
+    beta_admin = alpha.api.get("/resolve_object", q=f"http://{beta.host}/u/admin",
+                               token=alpha.admin)["person"]["person"]
+    alpha.api.post("/community/mod", {"community_id": community["id"], "added": True,
+                                      "person_id": beta_admin["id"]}, token=alpha.admin)
+    eventually(lambda: len(beta.api.get("/community", id=on_beta)["moderators"]) == 2,
+               what="beta's admin a moderator on beta")
+    troll = _new_person(gamma)
+    post = gamma.api.post("/post", {"name": "Flamebait", "community_id": on_gamma},
+                          token=troll.token)["post_view"]["post"]
+    on_alpha = _post_on(alpha, community["id"], post["ap_id"])
+    beta_post = _post_on(beta, on_beta, post["ap_id"])
+
+    beta.api.post("/community/ban_user", {
+        "community_id": on_beta, "person_id": beta_post["creator"]["id"], "ban": True,
+        "reason": "trolling"}, token=beta.admin)
+    eventually(lambda: _post(alpha, on_alpha["post"]["id"])["creator_banned_from_community"],
+               what="the ban on alpha")
+    eventually(lambda: _post(gamma, post["id"])["creator_banned_from_community"],
+               what="the ban on gamma")
+    log = alpha.api.get("/modlog", community_id=community["id"], token=alpha.admin)
+    entry = log["banned_from_community"][0]
+    assert (entry["mod_ban_from_community"]["reason"], entry["moderator"]["actor_id"]) == \
+        ("trolling", f"http://{beta.host}/u/admin")
+    assert gamma.api.error("POST", "/post", {"name": "Again", "community_id": on_gamma},
+                           token=troll.token) == "banned_from_community"
