@@ -17,14 +17,33 @@ log = logging.getLogger(__name__)
 IDLE_SECONDS = 0.5
 
 
+UPKEEP_SECONDS = 10.0
+
+
 def run_once(ctx: Context) -> int:
     """One round of both queues; how many rows moved."""
-    prune.maybe_prune(ctx)  # at most hourly; see prune.py
-    refresh.maybe_refresh(ctx)  # at most a minute; see refresh.py
     return inbox_worker.run_once(ctx) + delivery.run_once(ctx)
 
 
+def upkeep(ctx: Context) -> None:
+    prune.maybe_prune(ctx)  # at most hourly; see prune.py
+    refresh.maybe_refresh(ctx)  # at most a minute; see refresh.py
+
+
+def _upkeep_forever(ctx: Context, stop: threading.Event) -> None:
+    # Its own thread: refetching remote communities waits on other servers, and that must not
+    # hold up the queues.
+    while not stop.is_set():
+        try:
+            upkeep(ctx)
+        except Exception:
+            log.exception("federation upkeep failed")
+        stop.wait(UPKEEP_SECONDS)
+
+
 def run_forever(ctx: Context, stop: threading.Event) -> None:
+    threading.Thread(target=_upkeep_forever, args=(ctx, stop), name="moot-federation-upkeep",
+                     daemon=True).start()
     while not stop.is_set():
         try:
             moved = run_once(ctx)
