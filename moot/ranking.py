@@ -64,6 +64,8 @@ $$
 
 
 def hot_rank_sql(score: ColumnElement[int], time: ColumnElement[datetime],
-                 now: datetime) -> ColumnElement[float]:
-    return func.moot_hot_rank(score, time, bindparam(None, now, type_=UtcDateTime()),
-                              type_=None)
+                 now: datetime | ColumnElement[datetime]) -> ColumnElement[float]:
+    """``now`` is a value, or an expression (a named bindparam in a statement built once)."""
+    if isinstance(now, datetime):
+        now = bindparam(None, now, type_=UtcDateTime())
+    return func.moot_hot_rank(score, time, now, type_=None)
