@@ -54,7 +54,7 @@ TOP_WINDOWS: dict[str, tuple[float, int]] = {
 NOW = bindparam("now", type_=UtcDateTime())
 CUT = bindparam("cut", type_=UtcDateTime())  # the start of the hot window: now - 7 days
 SINCE = bindparam("since", type_=UtcDateTime())  # the start of a Top window
-_TYPES = {"time": UtcDateTime(), "float": Float(), "int": Integer()}
+_TYPES: dict[str, Any] = {"time": UtcDateTime(), "float": Float(), "int": Integer()}
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,8 @@ def decode_cursor(text: str, shape: str, segments: int) -> Cursor:
 def after(keys: tuple[Key, ...]) -> ColumnElement[bool]:
     """Rows strictly after the cursor's keys (parameters ``after0``…) in the order of
     ``keys``, directions mixed or not."""
-    bound = [bindparam(f"after{i}", type_=_TYPES[k.kind]) for i, k in enumerate(keys)]
+    bound: list[Any] = [bindparam(f"after{i}", type_=_TYPES[k.kind])
+                        for i, k in enumerate(keys)]
     branches = []
     for i, key in enumerate(keys):
         equal = [keys[j].expr == bound[j] for j in range(i)]
