@@ -48,7 +48,7 @@ class Settings:
     # `moot serve` also runs the federation worker (inbox processing, delivery) in a thread.
     federation_worker: bool = True
     # Per-process worker threads for the synchronous database work of request handlers.
-    threads: int = 40
+    threads: int = 8
     # Server processes sharing the port (`moot serve`); the first also runs the federation
     # worker. Each process keeps its own site cache (re-read every 5 s) and rate-limit counts.
     processes: int = 1

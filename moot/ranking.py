@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import Float, and_, case, func, literal
 from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.expression import bindparam
 
@@ -64,6 +64,18 @@ $$
 
 
 def hot_rank_sql(score: ColumnElement[int], time: ColumnElement[datetime],
-                 now: datetime) -> ColumnElement[float]:
-    return func.moot_hot_rank(score, time, bindparam(None, now, type_=UtcDateTime()),
-                              type_=None)
+                 now: datetime | ColumnElement[datetime]) -> ColumnElement[float]:
+    """``now`` is a value, or an expression (a named bindparam in a statement built once)."""
+    if isinstance(now, datetime):
+        now = bindparam(None, now, type_=UtcDateTime())
+    return func.moot_hot_rank(score, time, now, type_=None)
+
+
+def hot_rank_cut_sql(score: ColumnElement[int], time: ColumnElement[datetime],
+                     now: datetime) -> ColumnElement[float]:
+    """``hot_rank_sql`` that calls the function only inside the seven days where a rank is
+    above zero: the same values, but on SQLite the function is Python, and a big old thread
+    paid a Python call per comment (about 1.5 µs each, 3,000 per tree fetch) to rank zero."""
+    inside = and_(time > bindparam(None, now - HOT_WINDOW, type_=UtcDateTime()),
+                  time < bindparam(None, now, type_=UtcDateTime()))
+    return case((inside, hot_rank_sql(score, time, now)), else_=literal(0.0, Float()))

@@ -19,6 +19,10 @@ def write_result(result: dict[str, Any], bench_dir: Path) -> Path:
     results = bench_dir / "results"
     results.mkdir(parents=True, exist_ok=True)
     path = results / f"{result['date']}-{result['database']}-{result['scale']}.json"
+    if path.exists() and json.loads(path.read_text()).get("time") != result.get("time"):
+        # A second run on the same day keeps the first one's record.
+        stamp = str(result.get("time", ""))[11:16].replace(":", "")
+        path = path.with_name(f"{result['date']}-{stamp}-{result['database']}-{result['scale']}.json")
     path.write_text(json.dumps(result, indent=2) + "\n")
     readme = bench_dir / "README.md"
     if readme.exists():
@@ -62,7 +66,9 @@ def _listing_worst(result: dict[str, Any]) -> str:
 
 def summary_row(r: dict[str, Any]) -> str:
     front = _case(r, FRONT_PAGE)
-    tree = next((c for c in r["cases"] if c["name"].startswith("comment/list")), None)
+    # The slowest tree case: logged in (never cached) once runs measure it.
+    trees = [c for c in r["cases"] if c["name"].startswith("comment/list")]
+    tree = max(trees, key=lambda c: c["one_connection"]["server_p50_ms"] or 0, default=None)
     writes = {w["name"].split()[0]: w["writers"]["per_second"] for w in r["writes"]}
     front_text = (f"{_ms(front['one_connection']['server_p50_ms'])} / "
                   f"{_ms(front['one_connection']['server_p99_ms'])}" if front else "–")

@@ -1,47 +1,42 @@
 """GET /post/list: filters, the 19 sorts, page/limit and keyset (cursor) pagination.
 
-Every sort is a list of *segments*, each one query whose ORDER BY an index can serve, read in
-turn until the page is full. Featured posts form the first segment. Hot, Active and Scaled
-rank with ``moot_hot_rank`` at query time, so their ranked segment only covers the seven days
-in which a rank is above zero (an index range on the rank's time column); the rest rank 0 and
-follow, newest first. The order inside and across segments is exactly Lemmy's: featured first,
-then the sort key, then ``published`` DESC (except New, Old and NewComments), then id DESC.
-
-Cursor (``page_cursor`` / ``next_page``) format, opaque to clients::
-
-    "M" + base64url(JSON [shape, now_us, segment, [key, ...]])
-
-``shape`` is the sort plus what decides the segments (``"Hot|featured_local"``,
-``"New|saved"``), so a cursor is refused by a listing of another shape; ``now_us`` is the clock
-of the first page (epoch microseconds), reused on every later page so that time-decaying ranks
-and Top windows do not move under the reader; ``segment`` and the keys are those of the last
-post served, and the next page starts strictly after that post. Times are epoch microseconds,
-ranks floats (JSON keeps doubles exact), counts integers.
+The sorts and the cursor are in moot/views/post_sorts.py. A listing's statements depend on a
+few choices (the sort, the listing type, whether someone is logged in, which filters apply:
+``Shape``), not on values: each is built once with named parameters and cached, since building
+a select of 17 joined tables cost several times what running it does (bench/README.md).
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Float, Integer, and_, cast, exists, func, or_, select
-from sqlalchemy.sql import ColumnElement, Select
+from sqlalchemy import Connection, Integer, String, exists, func, or_, select
+from sqlalchemy.sql import Select
 from sqlalchemy.sql.expression import bindparam
 
 from moot.api.v3 import models as m
 from moot.context import Context
 from moot.db import tables as t
-from moot.db.types import UtcDateTime, from_micros, to_micros, utcnow
+from moot.db.languages import UNDETERMINED_LANGUAGE_ID
+from moot.db.types import utcnow
 from moot.errors import MootError, unknown
-from moot.ranking import HOT_WINDOW, hot_rank_sql
 from moot.views.communities import find_community_id
-from moot.views.languages import chosen_languages, in_languages
+from moot.views.languages import chosen_languages
 from moot.views.paging import limit_and_offset
 from moot.views.people import Viewer
+from moot.views.post_sorts import (
+    NOW,
+    Cursor,
+    Segment,
+    after,
+    after_params,
+    decode_cursor,
+    encode_cursor,
+    segments,
+    window_params,
+)
 from moot.views.posts import (
     creator,
     my_block,
@@ -51,38 +46,14 @@ from moot.views.posts import (
     my_read,
     my_saved,
     post_view_from,
-    post_view_query,
+    post_view_select,
 )
+from moot.views.shape import plain_rows
 
 LIMIT_DEFAULT = 10
-HOT_SORTS = ("Hot", "Active", "Scaled")
-# Top windows: (days, months); months are calendar months, as PostgreSQL's interval.
-TOP_WINDOWS: dict[str, tuple[float, int]] = {
-    "TopHour": (1 / 24, 0), "TopSixHour": (6 / 24, 0), "TopTwelveHour": (12 / 24, 0),
-    "TopDay": (1, 0), "TopWeek": (7, 0), "TopMonth": (0, 1), "TopThreeMonths": (0, 3),
-    "TopSixMonths": (0, 6), "TopNineMonths": (0, 9), "TopYear": (0, 12),
-}
-
-
-@dataclass(frozen=True)
-class Key:
-    expr: ColumnElement[Any]
-    desc: bool
-    kind: str  # "int", "float" or "time": how the cursor stores it
-
-
-@dataclass(frozen=True)
-class Segment:
-    where: tuple[ColumnElement[bool], ...]
-    keys: tuple[Key, ...]
-
-
-@dataclass(frozen=True)
-class Cursor:
-    shape: str
-    now: datetime
-    segment: int
-    values: tuple[Any, ...]
+ME = bindparam("me", type_=Integer())
+LIMIT = bindparam("limit", type_=Integer())
+OFFSET = bindparam("offset", type_=Integer())
 
 
 @dataclass(frozen=True)
@@ -106,229 +77,189 @@ class PostQuery:
     cursor: Cursor | None = None
 
 
-# Cursors -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Shape:
+    """What decides a listing's statements; the values go in as parameters."""
 
-
-def encode_cursor(cursor: Cursor, keys: tuple[Key, ...]) -> str:
-    values = [to_micros(v) if k.kind == "time" else (float(v) if k.kind == "float" else int(v))
-              for k, v in zip(keys, cursor.values, strict=True)]
-    raw = json.dumps([cursor.shape, to_micros(cursor.now), cursor.segment, values],
-                     separators=(",", ":")).encode()
-    return "M" + base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(text: str, shape: str, segments: int) -> Cursor:
-    try:
-        if not text.startswith("M"):
-            raise ValueError("not a Moot cursor")
-        body = text[1:]
-        raw = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
-        got_shape, now_us, segment, values = raw
-        if not isinstance(segment, int) or not 0 <= segment < segments \
-                or not isinstance(values, list) or not isinstance(now_us, int):
-            raise ValueError("bad cursor fields")
-    except (ValueError, TypeError, binascii.Error) as exc:
-        raise unknown("Could not parse pagination token") from exc
-    if got_shape != shape:
-        raise unknown("page_cursor belongs to a listing with another sort")
-    return Cursor(shape, from_micros(now_us), segment, tuple(values))
-
-
-def _bind(key: Key, value: Any) -> Any:
-    if key.kind == "time":
-        return bindparam(None, from_micros(int(value)), type_=UtcDateTime())
-    if key.kind == "float":
-        return bindparam(None, float(value), type_=Float())
-    return bindparam(None, int(value), type_=Integer())
-
-
-def after(keys: tuple[Key, ...], values: tuple[Any, ...]) -> ColumnElement[bool]:
-    """Rows strictly after ``values`` in the order of ``keys``, directions mixed or not."""
-    if len(values) != len(keys):
-        raise unknown("Could not parse pagination token")
-    bound = [_bind(k, v) for k, v in zip(keys, values, strict=True)]
-    branches = []
-    for i, key in enumerate(keys):
-        equal = [keys[j].expr == bound[j] for j in range(i)]
-        beyond = key.expr < bound[i] if key.desc else key.expr > bound[i]
-        branches.append(and_(*equal, beyond))
-    first = keys[0].expr <= bound[0] if keys[0].desc else keys[0].expr >= bound[0]
-    # The redundant bound on the first key lets the database seek in its index.
-    return and_(first, or_(*branches))
-
-
-# Sorts -------------------------------------------------------------------------------------
-
-
-def months_before(now: datetime, months: int) -> datetime:
-    month_index = now.year * 12 + now.month - 1 - months
-    year, month = divmod(month_index, 12)
-    day = now.day
-    while True:
-        try:
-            return now.replace(year=year, month=month + 1, day=day)
-        except ValueError:
-            day -= 1  # 31 March minus a month is 28/29 February, as PostgreSQL has it
-
-
-def _rank(sort: str, now: datetime) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
-    """The rank expression of a hot-style sort, and the time column it decays with."""
-    post = t.post
-    if sort == "Active":
-        time_col = post.c.newest_comment_time_necro
-        return hot_rank_sql(post.c.score, time_col, now), time_col
-    rank = hot_rank_sql(post.c.score, post.c.published, now)
-    if sort == "Scaled":
-        rank = rank / func.log10(cast(2 + t.community.c.users_active_month, Float))
-    return rank, post.c.published
-
-
-def segments(sort: str, featured: ColumnElement[bool], now: datetime,
-             saved_only: bool) -> list[Segment]:
-    post = t.post
-    by_id = Key(post.c.id, True, "int")
-    newest = Key(post.c.published, True, "time")
-    if saved_only:
-        # Lemmy orders saved posts by when they were saved, before any sort key.
-        return [Segment((), (Key(my_saved.c.published, True, "time"), by_id))]
-    if sort in HOT_SORTS:
-        rank, time_col = _rank(sort, now)
-        ranked = (Key(rank, True, "float"), newest, by_id)
-        cut = now - HOT_WINDOW
-        return [Segment((featured,), ranked),
-                Segment((~featured, time_col > cut, time_col < now), ranked),
-                Segment((~featured, or_(time_col <= cut, time_col >= now)), (newest, by_id))]
-    where: tuple[ColumnElement[bool], ...] = ()
-    keys: tuple[Key, ...]
-    if sort == "New":
-        keys = (newest, by_id)
-    elif sort == "Old":
-        keys = (Key(post.c.published, False, "time"), by_id)
-    elif sort == "NewComments":
-        keys = (Key(post.c.newest_comment_time, True, "time"), by_id)
-    elif sort == "MostComments":
-        keys = (Key(post.c.comments, True, "int"), newest, by_id)
-    elif sort == "Controversial":
-        keys = (Key(post.c.controversy_rank, True, "float"), newest, by_id)
-    else:  # TopAll and the Top windows
-        keys = (Key(post.c.score, True, "int"), newest, by_id)
-        if sort in TOP_WINDOWS:
-            days, months = TOP_WINDOWS[sort]
-            since = months_before(now, months) if months else now - timedelta(days=days)
-            where = (post.c.published > since,)
-            if 0 < days <= 7:
-                # A short window holds few posts: read its time range and sort them, rather
-                # than walk the all-time score index (SQLite's choice without statistics).
-                keys = (Key(post.c.score + 0, True, "int"), newest, by_id)
-    return [Segment((featured, *where), keys), Segment((~featured, *where), keys)]
+    sort: str
+    listing_type: str | None
+    anonymous: bool
+    in_community: bool  # featured_community instead of featured_local, and community_id
+    by_creator: bool
+    by_url: bool
+    excluding: bool
+    saved_only: bool
+    liked: int  # 1 liked only, -1 disliked only, 0 either
+    show_removed: bool  # an admin looking at a profile
+    show_nsfw: bool
+    hide_bots: bool
+    hide_read: bool
+    hide_hidden: bool
+    languages: bool
 
 
 # Filters -----------------------------------------------------------------------------------
 
 
-def _listing_filter(viewer: Viewer | None, listing_type: str | None) -> list[Any]:
+def _listing_filter(shape: Shape) -> list[Any]:
     community = t.community
-    if viewer is None:
-        if listing_type == "Local":
+    if shape.anonymous:
+        if shape.listing_type == "Local":
             return [community.c.local, ~community.c.hidden]
         return [~community.c.hidden]
     subscribed = my_follow.c.person_id.is_not(None)
-    if listing_type == "Subscribed":
+    if shape.listing_type == "Subscribed":
         return [subscribed]
-    if listing_type == "ModeratorView":
+    if shape.listing_type == "ModeratorView":
         mod = t.community_moderator
         return [exists().where(mod.c.community_id == t.post.c.community_id,
-                               mod.c.person_id == viewer.person_id)]
+                               mod.c.person_id == ME)]
     visible = or_(~community.c.hidden, subscribed)
-    return [community.c.local, visible] if listing_type == "Local" else [visible]
+    return [community.c.local, visible] if shape.listing_type == "Local" else [visible]
 
 
-def _viewer_filters(viewer: Viewer, q: PostQuery) -> list[Any]:
+def _viewer_filters(shape: Shape) -> list[Any]:
     post = t.post
-    me = viewer.person_id
-    settings = viewer.local_user
-    found: list[Any] = [or_(~post.c.deleted, post.c.creator_id == me)]
-    if not settings["show_bot_accounts"]:
+    found: list[Any] = [or_(~post.c.deleted, post.c.creator_id == ME)]
+    if shape.hide_bots:
         found.append(~creator.c.bot_account)
-    if q.saved_only:
+    if shape.saved_only:
         found.append(my_saved.c.person_id.is_not(None))
-    elif q.creator_id is None and \
-            not (settings["show_read_posts"] if q.show_read is None else q.show_read):
+    elif shape.hide_read:
         found.append(my_read.c.person_id.is_(None))
-    if not q.show_hidden and q.creator_id is None:  # a profile shows everything
+    if shape.hide_hidden:
         found.append(my_hide.c.person_id.is_(None))
-    if q.liked_only or q.disliked_only:
-        found += [post.c.creator_id != me, my_like.c.score == (1 if q.liked_only else -1)]
-    if q.listing_type != "ModeratorView":
+    if shape.liked:
+        found += [post.c.creator_id != ME, my_like.c.score == shape.liked]
+    if shape.listing_type != "ModeratorView":
         blocks, instances = t.community_block, t.instance_block
         found += [
             ~exists().where(blocks.c.community_id == post.c.community_id,
-                            blocks.c.person_id == me),
+                            blocks.c.person_id == ME),
             ~exists().where(instances.c.instance_id == t.community.c.instance_id,
-                            instances.c.person_id == me),
+                            instances.c.person_id == ME),
             my_block.c.person_id.is_(None),
         ]
+    if shape.languages:
+        # Content in a chosen language, of undetermined language, or the viewer's own.
+        found.append(or_(post.c.language_id.in_(bindparam("languages", expanding=True)),
+                         post.c.creator_id == ME))
     return found
 
 
-def filters(ctx: Context, viewer: Viewer | None, q: PostQuery) -> list[Any]:
+def filters(shape: Shape) -> list[Any]:
+    """The WHERE of a listing; parameters: me, community_id, creator_id, url, exclude_id,
+    languages."""
     post, community = t.post, t.community
     found: list[Any] = [~community.c.deleted]
-    if not (q.creator_id is not None and viewer is not None and viewer.admin):
-        # An admin looking at someone's profile sees what was removed, as in Lemmy.
+    if not shape.show_removed:
         found += [~community.c.removed, ~post.c.removed]
-    if q.community_id is not None:
-        found.append(post.c.community_id == q.community_id)
-    if q.creator_id is not None:
-        found.append(post.c.creator_id == q.creator_id)
-    if q.matching is not None:
-        found.append(post.c.id.in_(q.matching))
-    if q.url is not None:
-        found.append(post.c.url == q.url)
-    if q.exclude_id is not None:
-        found.append(post.c.id != q.exclude_id)
-    found += _listing_filter(viewer, q.listing_type)
-    default_nsfw = (bool(viewer.local_user["show_nsfw"]) if viewer is not None
-                    else ctx.site().site.get("content_warning") is not None)
-    if not (default_nsfw if q.show_nsfw is None else q.show_nsfw):
+    if shape.in_community:
+        found.append(post.c.community_id == bindparam("community_id", type_=Integer()))
+    if shape.by_creator:
+        found.append(post.c.creator_id == bindparam("creator_id", type_=Integer()))
+    if shape.by_url:
+        found.append(post.c.url == bindparam("url", type_=String()))
+    if shape.excluding:
+        found.append(post.c.id != bindparam("exclude_id", type_=Integer()))
+    found += _listing_filter(shape)
+    if not shape.show_nsfw:
         found += [~post.c.nsfw, ~community.c.nsfw]
-    if viewer is None:
-        found += [~post.c.deleted, community.c.visibility == "Public"]
-        return found
-    return found + _viewer_filters(viewer, q)
+    if shape.anonymous:
+        return [*found, ~post.c.deleted, community.c.visibility == "Public"]
+    return found + _viewer_filters(shape)
 
 
-# Running -----------------------------------------------------------------------------------
+def shape_of(ctx: Context, viewer: Viewer | None, q: PostQuery, languages: bool) -> Shape:
+    settings = viewer.local_user if viewer is not None else None
+    default_nsfw = (bool(settings["show_nsfw"]) if settings is not None
+                    else ctx.site().site.get("content_warning") is not None)
+    profile = q.creator_id is not None
+    hide_read = (settings is not None and not q.saved_only and not profile
+                 and not (settings["show_read_posts"] if q.show_read is None else q.show_read))
+    return Shape(
+        sort=q.sort, listing_type=q.listing_type, anonymous=viewer is None,
+        in_community=q.community_id is not None, by_creator=profile, by_url=q.url is not None,
+        excluding=q.exclude_id is not None, saved_only=q.saved_only,
+        liked=1 if q.liked_only else (-1 if q.disliked_only else 0),
+        show_removed=profile and viewer is not None and viewer.admin,
+        show_nsfw=default_nsfw if q.show_nsfw is None else q.show_nsfw,
+        hide_bots=settings is not None and not settings["show_bot_accounts"],
+        hide_read=hide_read, hide_hidden=not q.show_hidden and not profile,
+        languages=languages)
 
 
-def _shape(q: PostQuery) -> str:
-    return f"{q.sort}|{'saved' if q.saved_only else _featured_name(q)}"
+# Statements --------------------------------------------------------------------------------
 
 
-def _featured_name(q: PostQuery) -> str:
-    return "featured_local" if q.community_id is None else "featured_community"
+@lru_cache(maxsize=64)
+def plan(shape: Shape) -> tuple[Segment, ...]:
+    featured = t.post.c.featured_community if shape.in_community else t.post.c.featured_local
+    return tuple(segments(shape.sort, featured, shape.saved_only))
 
 
-def _fetch(conn: Connection, base: Select[Any], plan: list[Segment],
-           q: PostQuery) -> list[tuple[Any, int]]:
+@lru_cache(maxsize=512)
+def _cached_statement(shape: Shape, index: int, resumed: bool) -> tuple[Select[Any], Select[Any]]:
+    return _statement(shape, index, resumed, None)
+
+
+def _statement(shape: Shape, index: int, resumed: bool, matching: Any
+               ) -> tuple[Select[Any], Select[Any]]:
+    """Segment ``index`` of a listing (``resumed``: after the cursor's keys): the page's ids
+    and keys (``k0``…), ordered, with parameters limit and offset; and the bare filtered
+    select, for counting what a page/offset skips.
+
+    The page is chosen on narrow rows and its views read by id afterwards (``_views``): the
+    sort then carries a few columns per candidate instead of the view's ~80 (the hot window
+    holds a few hundred posts at scale S, and the sort took most of the query's time)."""
+    segment = plan(shape)[index]
+    query = (post_view_select(None if shape.anonymous else ME, NOW)
+             .where(*filters(shape), *segment.where))
+    if matching is not None:
+        query = query.where(t.post.c.id.in_(matching))
+    if resumed:
+        query = query.where(after(segment.keys))
+    labels = [(k.expr.label(f"k{i}"), k.desc) for i, k in enumerate(segment.keys)]
+    ordered = query.with_only_columns(t.post.c.id, *[label for label, _ in labels]).order_by(
+        *[label.desc() if desc else label.asc() for label, desc in labels])
+    return ordered.limit(LIMIT).offset(OFFSET), query
+
+
+@lru_cache(maxsize=2)
+def _views_statement(anonymous: bool) -> Select[Any]:
+    """The views of the page's posts; parameters: ids, me, now."""
+    return post_view_select(None if anonymous else ME, NOW).where(
+        t.post.c.id.in_(bindparam("ids", expanding=True)))
+
+
+def _views(conn: Connection, anonymous: bool, ids: list[int], params: dict[str, Any]
+           ) -> list[dict[str, Any]]:
+    rows = plain_rows(conn.execute(_views_statement(anonymous), {**params, "ids": ids}))
+    by_id = {row["p_id"]: post_view_from(row) for row in rows}
+    return [by_id[i] for i in ids]
+
+
+def _fetch(conn: Connection, shape: Shape, q: PostQuery, params: dict[str, Any]
+           ) -> list[tuple[Any, int]]:
     found: list[tuple[Any, int]] = []
     skip = q.offset
-    for index in range(q.cursor.segment if q.cursor else 0, len(plan)):
+    segments_ = plan(shape)
+    for index in range(q.cursor.segment if q.cursor else 0, len(segments_)):
         need = q.limit - len(found)
         if need <= 0:
             break
-        segment = plan[index]
-        query = base.where(*segment.where)
-        if q.cursor is not None and index == q.cursor.segment:
-            query = query.where(after(segment.keys, q.cursor.values))
-        labels = [(k.expr.label(f"k{i}"), k.desc) for i, k in enumerate(segment.keys)]
-        ordered = query.add_columns(*[label for label, _ in labels]).order_by(
-            *[label.desc() if desc else label.asc() for label, desc in labels])
-        rows = conn.execute(ordered.limit(need).offset(skip)).mappings().all()
+        resumed = q.cursor is not None and index == q.cursor.segment
+        run = dict(params, limit=need, offset=skip)
+        if resumed:
+            assert q.cursor is not None
+            run.update(after_params(segments_[index].keys, q.cursor.values))
+        ordered, query = (_cached_statement(shape, index, resumed) if q.matching is None
+                          else _statement(shape, index, resumed, q.matching))
+        rows = conn.execute(ordered, run).all()
         if skip and not rows:
             # The page starts past this segment: skip all of its rows (at most ``skip``).
             capped = query.with_only_columns(t.post.c.id).limit(skip).subquery()
-            skip -= conn.execute(select(func.count()).select_from(capped)).scalar_one()
+            skip -= conn.execute(select(func.count()).select_from(capped), run).scalar_one()
             continue
         skip = 0
         found += [(row, index) for row in rows]
@@ -341,21 +272,25 @@ def run_query(ctx: Context, conn: Connection, viewer: Viewer | None,
     if viewer is None and q.saved_only:
         return [], None  # nobody anonymous has saved anything (and there is no save to join)
     now = q.cursor.now if q.cursor is not None else utcnow()
-    featured = t.post.c.featured_local if q.community_id is None else t.post.c.featured_community
-    plan = segments(q.sort, featured, now, q.saved_only)
-    base = post_view_query(viewer).where(*filters(ctx, viewer, q))
     chosen = (chosen_languages(conn, viewer)
               if q.creator_id is None and not q.saved_only else None)
-    if chosen is not None and viewer is not None:
-        base = base.where(in_languages(t.post.c.language_id, t.post.c.creator_id, viewer, chosen))
-    rows = _fetch(conn, base, plan, q)
+    shape = shape_of(ctx, viewer, q, chosen is not None and viewer is not None)
+    params: dict[str, Any] = {
+        **window_params(q.sort, now), "me": viewer.person_id if viewer is not None else -1,
+        "community_id": q.community_id, "creator_id": q.creator_id, "url": q.url,
+        "exclude_id": q.exclude_id, "languages": [*(chosen or ()), UNDETERMINED_LANGUAGE_ID]}
+    rows = _fetch(conn, shape, q, params)
     if not rows:
         return [], None
     last, index = rows[-1]
-    keys = plan[index].keys
-    values = tuple(last[f"k{i}"] for i in range(len(keys)))
-    return ([post_view_from(row) for row, _ in rows],
-            encode_cursor(Cursor(_shape(q), now, index, values), keys))
+    keys = plan(shape)[index].keys
+    views = _views(conn, shape.anonymous, [row[0] for row, _ in rows], params)
+    return views, encode_cursor(Cursor(_shape_name(q), now, index, tuple(last[1:])), keys)
+
+
+def _shape_name(q: PostQuery) -> str:
+    featured = "featured_local" if q.community_id is None else "featured_community"
+    return f"{q.sort}|{'saved' if q.saved_only else featured}"
 
 
 def cross_posts(ctx: Context, conn: Connection, viewer: Viewer | None, url: str,
@@ -404,8 +339,8 @@ def post_query_from(ctx: Context, conn: Connection, viewer: Viewer | None,
                   show_read=form.show_read, show_nsfw=form.show_nsfw, limit=limit,
                   offset=offset)
     if form.page_cursor:
-        count = len(segments(sort, t.post.c.featured_local, utcnow(), q.saved_only))
-        q = replace(q, cursor=decode_cursor(form.page_cursor, _shape(q), count))
+        count = len(segments(sort, t.post.c.featured_local, q.saved_only))
+        q = replace(q, cursor=decode_cursor(form.page_cursor, _shape_name(q), count))
     return q
 
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import CursorResult, Table
 from sqlalchemy.sql import ColumnElement, FromClause
 
 PERSON = ("id", "name", "display_name", "avatar", "banned", "published", "updated", "actor_id",
@@ -43,14 +44,30 @@ def cols(source: Table | FromClause, prefix: str, names: Iterable[str]) -> list[
     return [source.c[name].label(prefix + name) for name in names]
 
 
+@cache
+def _prefixed(prefix: str, names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    return tuple((name, prefix + name) for name in names)
+
+
 def pick(row: Mapping[Any, Any], prefix: str, names: Iterable[str]) -> dict[str, Any]:
+    # Called for every entity of every row of a listing: the prefixed keys are made once.
+    fields = (_prefixed(prefix, names) if isinstance(names, tuple)
+              else [(name, prefix + name) for name in names])
     out: dict[str, Any] = {}
-    for name in names:
-        value = row[prefix + name]
+    for name, key in fields:
+        value = row[key]
         if value is None:
             continue
         out[name] = rfc3339(value) if isinstance(value, datetime) else value
     return out
+
+
+def plain_rows(result: CursorResult[Any]) -> list[dict[str, Any]]:
+    """A result's rows as plain dicts, for views that ``pick`` many fields from each row: a key
+    lookup on SQLAlchemy's RowMapping costs about 1.7 µs, a dict's a tenth of that, and a
+    listing of 20 posts looks up some 1,600 keys."""
+    keys = [str(key) for key in result.keys()]  # noqa: SIM118 (a result is not a dict)
+    return [dict(zip(keys, row, strict=True)) for row in result.all()]
 
 
 def entity(row: Mapping[Any, Any], names: Iterable[str]) -> dict[str, Any]:

@@ -1,0 +1,198 @@
+"""The sorts of GET /post/list as index-friendly segments, and the keyset cursor between pages.
+
+Every sort is a list of *segments*, each one query whose ORDER BY an index can serve, read in
+turn until the page is full. Featured posts form the first segment. Hot, Active and Scaled
+rank with ``moot_hot_rank`` at query time, so their ranked segment only covers the seven days
+in which a rank is above zero (an index range on the rank's time column); the rest rank 0 and
+follow, newest first. The order inside and across segments is exactly Lemmy's: featured first,
+then the sort key, then ``published`` DESC (except New, Old and NewComments), then id DESC.
+
+Segments hold no values: the clock, the window's edges and the cursor's keys are the named
+parameters ``now``, ``cut``, ``since`` and ``after0``…, so that each listing's statement is
+built once (moot/views/post_list.py) and ``params`` supplies the values of one request.
+
+Cursor (``page_cursor`` / ``next_page``) format, opaque to clients::
+
+    "M" + base64url(JSON [shape, now_us, segment, [key, ...]])
+
+``shape`` is the sort plus what decides the segments (``"Hot|featured_local"``,
+``"New|saved"``), so a cursor is refused by a listing of another shape; ``now_us`` is the clock
+of the first page (epoch microseconds), reused on every later page so that time-decaying ranks
+and Top windows do not move under the reader; ``segment`` and the keys are those of the last
+post served, and the next page starts strictly after that post. Times are epoch microseconds,
+ranks floats (JSON keeps doubles exact), counts integers.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Float, Integer, and_, cast, func, or_
+from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql.expression import bindparam
+
+from moot.db import tables as t
+from moot.db.types import UtcDateTime, from_micros, to_micros
+from moot.errors import unknown
+from moot.ranking import HOT_WINDOW, hot_rank_sql
+from moot.views.posts import my_saved
+
+HOT_SORTS = ("Hot", "Active", "Scaled")
+# Top windows: (days, months); months are calendar months, as PostgreSQL's interval.
+TOP_WINDOWS: dict[str, tuple[float, int]] = {
+    "TopHour": (1 / 24, 0), "TopSixHour": (6 / 24, 0), "TopTwelveHour": (12 / 24, 0),
+    "TopDay": (1, 0), "TopWeek": (7, 0), "TopMonth": (0, 1), "TopThreeMonths": (0, 3),
+    "TopSixMonths": (0, 6), "TopNineMonths": (0, 9), "TopYear": (0, 12),
+}
+
+# The parameters every listing statement may use (one object each, shared by all statements).
+NOW = bindparam("now", type_=UtcDateTime())
+CUT = bindparam("cut", type_=UtcDateTime())  # the start of the hot window: now - 7 days
+SINCE = bindparam("since", type_=UtcDateTime())  # the start of a Top window
+_TYPES: dict[str, Any] = {"time": UtcDateTime(), "float": Float(), "int": Integer()}
+
+
+@dataclass(frozen=True)
+class Key:
+    expr: ColumnElement[Any]
+    desc: bool
+    kind: str  # "int", "float" or "time": how the cursor stores it
+
+
+@dataclass(frozen=True)
+class Segment:
+    where: tuple[ColumnElement[bool], ...]
+    keys: tuple[Key, ...]
+
+
+@dataclass(frozen=True)
+class Cursor:
+    shape: str
+    now: datetime
+    segment: int
+    values: tuple[Any, ...]
+
+
+def encode_cursor(cursor: Cursor, keys: tuple[Key, ...]) -> str:
+    values = [to_micros(v) if k.kind == "time" else (float(v) if k.kind == "float" else int(v))
+              for k, v in zip(keys, cursor.values, strict=True)]
+    raw = json.dumps([cursor.shape, to_micros(cursor.now), cursor.segment, values],
+                     separators=(",", ":")).encode()
+    return "M" + base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(text: str, shape: str, segments: int) -> Cursor:
+    try:
+        if not text.startswith("M"):
+            raise ValueError("not a Moot cursor")
+        body = text[1:]
+        raw = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+        got_shape, now_us, segment, values = raw
+        if not isinstance(segment, int) or not 0 <= segment < segments \
+                or not isinstance(values, list) or not isinstance(now_us, int):
+            raise ValueError("bad cursor fields")
+    except (ValueError, TypeError, binascii.Error) as exc:
+        raise unknown("Could not parse pagination token") from exc
+    if got_shape != shape:
+        raise unknown("page_cursor belongs to a listing with another sort")
+    return Cursor(shape, from_micros(now_us), segment, tuple(values))
+
+
+def after(keys: tuple[Key, ...]) -> ColumnElement[bool]:
+    """Rows strictly after the cursor's keys (parameters ``after0``…) in the order of
+    ``keys``, directions mixed or not."""
+    bound: list[Any] = [bindparam(f"after{i}", type_=_TYPES[k.kind])
+                        for i, k in enumerate(keys)]
+    branches = []
+    for i, key in enumerate(keys):
+        equal = [keys[j].expr == bound[j] for j in range(i)]
+        beyond = key.expr < bound[i] if key.desc else key.expr > bound[i]
+        branches.append(and_(*equal, beyond))
+    first = keys[0].expr <= bound[0] if keys[0].desc else keys[0].expr >= bound[0]
+    # The redundant bound on the first key lets the database seek in its index.
+    return and_(first, or_(*branches))
+
+
+def after_params(keys: tuple[Key, ...], values: tuple[Any, ...]) -> dict[str, Any]:
+    """The values of ``after(keys)`` from a cursor's JSON values."""
+    if len(values) != len(keys):
+        raise unknown("Could not parse pagination token")
+    try:
+        return {f"after{i}": from_micros(int(v)) if k.kind == "time"
+                else (float(v) if k.kind == "float" else int(v))
+                for i, (k, v) in enumerate(zip(keys, values, strict=True))}
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise unknown("Could not parse pagination token") from exc
+
+
+def months_before(now: datetime, months: int) -> datetime:
+    month_index = now.year * 12 + now.month - 1 - months
+    year, month = divmod(month_index, 12)
+    day = now.day
+    while True:
+        try:
+            return now.replace(year=year, month=month + 1, day=day)
+        except ValueError:
+            day -= 1  # 31 March minus a month is 28/29 February, as PostgreSQL has it
+
+
+def window_params(sort: str, now: datetime) -> dict[str, Any]:
+    """The values of ``now``, ``cut`` and ``since`` for a listing read at ``now``."""
+    params: dict[str, Any] = {"now": now, "cut": now - HOT_WINDOW}
+    if sort in TOP_WINDOWS:
+        days, months = TOP_WINDOWS[sort]
+        params["since"] = months_before(now, months) if months else now - timedelta(days=days)
+    return params
+
+
+def _rank(sort: str) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    """The rank expression of a hot-style sort, and the time column it decays with."""
+    post = t.post
+    if sort == "Active":
+        time_col = post.c.newest_comment_time_necro
+        return hot_rank_sql(post.c.score, time_col, NOW), time_col
+    rank = hot_rank_sql(post.c.score, post.c.published, NOW)
+    if sort == "Scaled":
+        rank = rank / func.log10(cast(2 + t.community.c.users_active_month, Float))
+    return rank, post.c.published
+
+
+def segments(sort: str, featured: ColumnElement[bool], saved_only: bool) -> list[Segment]:
+    post = t.post
+    by_id = Key(post.c.id, True, "int")
+    newest = Key(post.c.published, True, "time")
+    if saved_only:
+        # Lemmy orders saved posts by when they were saved, before any sort key.
+        return [Segment((), (Key(my_saved.c.published, True, "time"), by_id))]
+    if sort in HOT_SORTS:
+        rank, time_col = _rank(sort)
+        ranked = (Key(rank, True, "float"), newest, by_id)
+        return [Segment((featured,), ranked),
+                Segment((~featured, time_col > CUT, time_col < NOW), ranked),
+                Segment((~featured, or_(time_col <= CUT, time_col >= NOW)), (newest, by_id))]
+    where: tuple[ColumnElement[bool], ...] = ()
+    keys: tuple[Key, ...]
+    if sort == "New":
+        keys = (newest, by_id)
+    elif sort == "Old":
+        keys = (Key(post.c.published, False, "time"), by_id)
+    elif sort == "NewComments":
+        keys = (Key(post.c.newest_comment_time, True, "time"), by_id)
+    elif sort == "MostComments":
+        keys = (Key(post.c.comments, True, "int"), newest, by_id)
+    elif sort == "Controversial":
+        keys = (Key(post.c.controversy_rank, True, "float"), newest, by_id)
+    else:  # TopAll and the Top windows
+        keys = (Key(post.c.score, True, "int"), newest, by_id)
+        if sort in TOP_WINDOWS:
+            where = (post.c.published > SINCE,)
+            if 0 < TOP_WINDOWS[sort][0] <= 7:
+                # A short window holds few posts: read its time range and sort them, rather
+                # than walk the all-time score index (SQLite's choice without statistics).
+                keys = (Key(post.c.score + 0, True, "int"), newest, by_id)
+    return [Segment((featured, *where), keys), Segment((~featured, *where), keys)]
