@@ -28,8 +28,10 @@ def normalise_url(url: str) -> str:
 
 
 # Page cache per SQLite connection (negative: KiB). Every pooled connection keeps its own, so
-# 64 MB each made a busy server reach 258 MB at scale S; the OS caches the file for all of them.
-SQLITE_CACHE_KIB = -8192
+# 64 MB each made a busy server reach 258 MB at scale S; the OS caches the file for all of them,
+# and a page SQLite must read again comes from there. 8 MB each: 166 MB after the bench's load;
+# 2 MB: 147 MB (bench/README.md, "Memory").
+SQLITE_CACHE_KIB = -2048
 
 
 def _sqlite_on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
