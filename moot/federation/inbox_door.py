@@ -15,7 +15,6 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from starlette.datastructures import URL
 from starlette.types import Receive, Scope, Send
 
 INBOX = re.compile(r"^/(?:(?:u|c)/[^/]+/)?inbox/?$")
@@ -46,17 +45,38 @@ class InboxDoor:
         headers = {name.decode("latin-1").lower(): value.decode("latin-1")
                    for name, value in scope["headers"]}
         try:
-            status, reason = await receive_async(self.ctx, self.pool, str(URL(scope=scope)),
-                                                 headers, body)
+            status, reason = await receive_async(self.ctx, self.pool, _target(scope), headers,
+                                                 body)
         except Exception:
             # Outside the API's crash guard: the same JSON 500 and one logged trace.
             log.exception("unhandled error on POST %s", scope["path"])
             status, reason = 500, "internal_error"
-        payload = json.dumps({"error" if status >= 400 else "status": reason}).encode()
+        payload = _payload(status, reason)
         await send({"type": "http.response.start", "status": status, "headers": [
             (b"content-type", b"application/json"),
             (b"content-length", str(len(payload)).encode())]})
         await send({"type": "http.response.body", "body": payload})
+
+
+def _target(scope: Scope) -> str:
+    """The path and query the signature's ``(request-target)`` covers, as Starlette's URL
+    renders them (a full URL would only be split again)."""
+    path = scope["path"].replace("?", "%3F").replace("#", "%23").replace("\\", "%5C")
+    if path.startswith("//"):
+        path = "/%2F" + path[2:]  # else read as a host
+    query = scope.get("query_string", b"").decode("latin-1")
+    return f"{path}?{query}" if query else path
+
+
+_COMMON = {(202, "accepted"), (200, "already received")}
+_PAYLOADS = {answer: json.dumps({"status": answer[1]}).encode() for answer in _COMMON}
+
+
+def _payload(status: int, reason: str) -> bytes:
+    known = _PAYLOADS.get((status, reason))
+    if known is not None:
+        return known
+    return json.dumps({"error" if status >= 400 else "status": reason}).encode()
 
 
 async def _body(receive: Receive) -> bytes:

@@ -24,8 +24,9 @@ from moot.db.engine import Database
 MAX_BATCH = 256
 
 # A delivery from an instance proves it is alive again.
+# One statement run for each sender (executemany): an expanding IN is rendered anew each time.
 _REVIVE = update(t.ap_delivery).where(
-    t.ap_delivery.c.domain.in_(bindparam("senders", expanding=True)),
+    t.ap_delivery.c.domain == bindparam("sender"),
     t.ap_delivery.c.dead.is_(True),
 ).values(dead=False, fail_count=0, next_attempt=None)
 
@@ -95,7 +96,7 @@ class InboxWriter:
                     and item.row["activity_id"] in stored
             senders = sorted({item.sender for item in batch if item.stored})
             if senders:
-                conn.execute(_REVIVE, {"senders": senders})
+                conn.execute(_REVIVE, [{"sender": sender} for sender in senders])
 
 
 def _resolve(items: list[_Pending]) -> None:
