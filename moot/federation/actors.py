@@ -121,13 +121,17 @@ def fetch_actor(ctx: Context, actor_id: str) -> KnownActor:
     remote = parse_actor(doc)
     if urlsplit(remote.actor_id).netloc != urlsplit(actor_id).netloc:
         raise BadActor("actor id is on another host")
+    return KnownActor(remote.kind, _keep(ctx, remote), remote.actor_id, remote.public_key,
+                      remote.inbox_url, False)
+
+
+def _keep(ctx: Context, remote: RemoteActor) -> int:
+    """Insert or update the fetched actor's row; its id."""
     try:
         with ctx.db.write() as conn:
-            row_id = do_upsert_remote_actor(conn, remote)
+            return do_upsert_remote_actor(conn, remote)
     except ActorConflict as exc:
         raise BadActor(str(exc)) from exc
-    return KnownActor(remote.kind, row_id, remote.actor_id, remote.public_key, remote.inbox_url,
-                      False)
 
 
 def keep_instance_actor(ctx: Context, actor_id: str) -> KnownActor:
@@ -137,12 +141,8 @@ def keep_instance_actor(ctx: Context, actor_id: str) -> KnownActor:
     remote = dataclasses.replace(parse_actor(doc), bot=True)
     if remote.kind != "person" or remote.actor_id != actor_id:
         raise BadActor("not the instance actor it claims to be")
-    try:
-        with ctx.db.write() as conn:
-            row_id = do_upsert_remote_actor(conn, remote)
-    except ActorConflict as exc:
-        raise BadActor(str(exc)) from exc
-    return KnownActor("person", row_id, actor_id, remote.public_key, remote.inbox_url, False)
+    return KnownActor("person", _keep(ctx, remote), actor_id, remote.public_key,
+                      remote.inbox_url, False)
 
 
 def get_actor(ctx: Context, actor_id: str, *, refresh: bool = False) -> KnownActor:
