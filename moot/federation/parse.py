@@ -71,7 +71,8 @@ def html_to_text(markup: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", markup)).strip()
 
 
-def _text(obj: dict[str, Any]) -> str:
+def content_text(obj: dict[str, Any]) -> str:
+    """An object's text as markdown: its markdown source, else its HTML (or contentMap) as text."""
     source = obj.get("source")
     if isinstance(source, dict) and isinstance(source.get("content"), str) \
             and source.get("mediaType", "text/markdown") == "text/markdown":
@@ -129,7 +130,7 @@ def parse_content(obj: Any) -> IncomingContent:
     if not is_public(obj):
         raise Unusable("object is not public")
     remote = RemoteObject(ap_id, parse_time(obj.get("published")), parse_time(obj.get("updated")))
-    text = _text(obj)
+    text = content_text(obj)
     audience = [a for a in (id_of(v) for v in as_list(obj.get("audience")) +
                             as_list(obj.get("to")) + as_list(obj.get("cc")))
                 if a and a not in PUBLIC_IDS]

@@ -21,7 +21,7 @@ from moot.federation.actors import find_known, get_actor
 from moot.federation.parse import (
     Unusable,
     as_list,
-    html_to_text,
+    content_text,
     id_of,
     is_public,
     parse_time,
@@ -58,15 +58,6 @@ def _sender(ctx: Context, actor_id: str) -> Viewer:
     return viewer
 
 
-def _text(message: dict[str, Any]) -> str:
-    source = message.get("source")
-    if isinstance(source, dict) and isinstance(source.get("content"), str) \
-            and source.get("mediaType", "text/markdown") == "text/markdown":
-        return str(source["content"])
-    content = message.get("content")
-    return html_to_text(content) if isinstance(content, str) else ""
-
-
 def _recipient(ctx: Context, message: dict[str, Any]) -> int:
     addressed = [a for a in (id_of(v) for v in as_list(message.get("to"))) if a]
     if len(addressed) != 1:
@@ -91,9 +82,9 @@ def apply_message(ctx: Context, message: Any, actor_id: str) -> str:
                           parse_time(message.get("updated")))
     existing = find_message(ctx, ap_id)
     if existing is None:
-        do_create_message(ctx, viewer, _text(message), _recipient(ctx, message), remote)
+        do_create_message(ctx, viewer, content_text(message), _recipient(ctx, message), remote)
         return "private message created"
-    do_edit_message(ctx, viewer, existing, _text(message), remote)
+    do_edit_message(ctx, viewer, existing, content_text(message), remote)
     return "private message edited"
 
 
