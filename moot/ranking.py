@@ -11,8 +11,12 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 
-from sqlalchemy import Float, and_, case, func, literal
+from typing import Any
+
+from sqlalchemy import Float, and_, case, literal
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.expression import bindparam
 
 from moot.db.types import UtcDateTime
@@ -40,6 +44,19 @@ def hot_rank_micros(score: int | None, published_us: int | None, now_us: int | N
     return math.log10(max(2, score + 2)) / math.pow(age / 3_600_000_000 + 2, 1.8)
 
 
+def hours_ranking_at_least(least: float, top_score: int) -> float:
+    """The greatest age, in hours, at which a post scoring at most ``top_score`` still has a
+    hot rank of ``least`` or more (infinite for a bound of 0): the rank grows with the score
+    and falls with age, so ``log10(max(2, top + 2)) / (hours + 2) ** 1.8 >= least`` bounds it."""
+    if least <= 0:
+        return math.inf
+    return max(0.0, (math.log10(max(2, top_score + 2)) / least) ** (1 / 1.8) - 2)
+
+
+# Scaled divides the hot rank by log10(2 + users_active_month): by this much at the least.
+SCALED_DIVISOR_MIN = math.log10(2)
+
+
 def controversy_rank(upvotes: int, downvotes: int) -> float:
     if upvotes <= 0 or downvotes <= 0:
         return 0.0
@@ -63,12 +80,37 @@ $$
 """
 
 
+class _HotRank(FunctionElement[float]):
+    """``moot_hot_rank(score, time, now)``: on PostgreSQL the SQL function (which the planner
+    inlines); on SQLite the same arithmetic written out in SQL, since calling the registered
+    Python function cost about 1.5 µs a row, and a Hot listing or a big thread ranks
+    thousands of rows (bench/README.md)."""
+
+    name = "moot_hot_rank"
+    type = Float()
+    inherit_cache = True
+
+
+@compiles(_HotRank)
+def _hot_rank_function(element: _HotRank, compiler: Any, **kw: Any) -> str:
+    return f"moot_hot_rank({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(_HotRank, "sqlite")
+def _hot_rank_sqlite(element: _HotRank, compiler: Any, **kw: Any) -> str:
+    score, time, now = (compiler.process(arg, **kw) for arg in element.clauses)
+    age = f"({now} - {time})"  # SQLite keeps times as epoch microseconds
+    return (f"(CASE WHEN {age} > 0 AND {age} < {_HOT_WINDOW_US} "
+            f"THEN log10(max(2, {score} + 2)) / pow({age} / 3600000000.0 + 2, 1.8) "
+            f"ELSE 0.0 END)")
+
+
 def hot_rank_sql(score: ColumnElement[int], time: ColumnElement[datetime],
                  now: datetime | ColumnElement[datetime]) -> ColumnElement[float]:
     """``now`` is a value, or an expression (a named bindparam in a statement built once)."""
     if isinstance(now, datetime):
         now = bindparam(None, now, type_=UtcDateTime())
-    return func.moot_hot_rank(score, time, now, type_=None)
+    return _HotRank(score, time, now)
 
 
 def hot_rank_cut_sql(score: ColumnElement[int], time: ColumnElement[datetime],

@@ -43,8 +43,10 @@ def _sqlite_on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> No
     cursor.close()
     dbapi_connection.create_function("moot_hot_rank", 3, hot_rank_micros, deterministic=True)
     if not _has_math_functions(dbapi_connection):
-        # SQLite builds without SQLITE_ENABLE_MATH_FUNCTIONS lack log10 (the Scaled sort).
+        # SQLite builds without SQLITE_ENABLE_MATH_FUNCTIONS lack log10 and pow (the hot
+        # ranks, moot/ranking.py): the same functions in Python, slower but the same.
         dbapi_connection.create_function("log10", 1, _log10, deterministic=True)
+        dbapi_connection.create_function("pow", 2, _pow, deterministic=True)
 
 
 def _has_math_functions(dbapi_connection: sqlite3.Connection) -> bool:
@@ -57,6 +59,15 @@ def _has_math_functions(dbapi_connection: sqlite3.Connection) -> bool:
 
 def _log10(value: float | None) -> float | None:
     return math.log10(value) if value is not None and value > 0 else None
+
+
+def _pow(base: float | None, exponent: float | None) -> float | None:
+    if base is None or exponent is None:
+        return None
+    try:
+        return math.pow(base, exponent)
+    except (ValueError, OverflowError):
+        return None
 
 
 def _sqlite_on_begin(conn: Connection) -> None:

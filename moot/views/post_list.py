@@ -9,6 +9,7 @@ a select of 17 joined tables cost several times what running it does (bench/READ
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -22,11 +23,14 @@ from moot.db import tables as t
 from moot.db.languages import UNDETERMINED_LANGUAGE_ID
 from moot.db.types import utcnow
 from moot.errors import MootError, unknown
+from moot.ranking import HOT_WINDOW, SCALED_DIVISOR_MIN, hours_ranking_at_least
 from moot.views.communities import find_community_id
 from moot.views.languages import chosen_languages
 from moot.views.paging import limit_and_offset
 from moot.views.people import Viewer
 from moot.views.post_sorts import (
+    BAND_SCORES,
+    BANDS,
     NOW,
     Cursor,
     Segment,
@@ -51,6 +55,11 @@ from moot.views.posts import (
 from moot.views.shape import plain_rows
 
 LIMIT_DEFAULT = 10
+# A ranked page deeper than this (by page/limit offset) ranks its whole window instead.
+PILOT_MAX = 1000
+# How many of a ranked segment's newest rows set its bounds: more rows cost more to read,
+# and give a higher floor, so fewer candidates (at scale L, 100 rows for 20 posts: ~40-120).
+PILOT_ROWS = 100
 ME = bindparam("me", type_=Integer())
 LIMIT = bindparam("limit", type_=Integer())
 OFFSET = bindparam("offset", type_=Integer())
@@ -239,6 +248,52 @@ def _views(conn: Connection, anonymous: bool, ids: list[int], params: dict[str, 
     return [by_id[i] for i in ids]
 
 
+@lru_cache(maxsize=256)
+def _pilot_statement(shape: Shape, index: int, resumed: bool) -> Select[Any]:
+    """The ranks of a ranked segment's newest rows, newest first, each with the highest score
+    of any post; parameters as the segment's."""
+    segment = plan(shape)[index]
+    assert segment.decays_with is not None
+    _, query = _cached_statement(shape, index, resumed)
+    top = select(func.max(t.post.c.score)).scalar_subquery()  # the end of an index
+    return (query.with_only_columns(segment.keys[0].expr, top)
+            .order_by(segment.decays_with.desc(), t.post.c.id.desc()).limit(LIMIT))
+
+
+def _bounds(conn: Connection, shape: Shape, index: int, resumed: bool, run: dict[str, Any],
+            wanted: int) -> dict[str, Any] | None:
+    """Bounds that keep a ranked segment's first ``wanted`` rows and drop most of the rest
+    (None: the segment has no rows), so that a Hot page ranks a few dozen posts, not a week.
+
+    The ``wanted`` newest rows of the segment rank at least as high as the lowest of them,
+    so the ``wanted`` best do too: that rank is a floor for the page (``least``, before the
+    Scaled divisor). A post's rank grows with its score and falls with its age, so with the
+    highest score on the site it also bounds how old a post on the page can be (``floor``).
+    Both are checked on the post's own columns, before any join (bench/README.md, decision
+    0036)."""
+    rows = conn.execute(_pilot_statement(shape, index, resumed),
+                        dict(run, limit=max(wanted, PILOT_ROWS), offset=0)).all()
+    if not rows:
+        return None
+    ranks = sorted((row[0] for row in rows), reverse=True)
+    ranked = ranks[min(wanted, len(ranks)) - 1]
+    least = ranked * (SCALED_DIVISOR_MIN if plan(shape)[index].scaled else 1.0)
+    least *= 1 - 1e-9  # float rounding between the rank and its scaled form
+    top = rows[0][1] or 0
+    bounds = {"least": least, "ranked": ranked, "floor": _time_bound(run, least, top)}
+    for below, band in zip(BAND_SCORES, BANDS, strict=True):
+        bounds[band.key] = _time_bound(run, least, min(top, below - 1))
+    return bounds
+
+
+def _time_bound(run: dict[str, Any], least: float, top_score: int) -> Any:
+    """The oldest time at which a post scoring at most ``top_score`` can rank ``least``."""
+    hours = hours_ranking_at_least(least, top_score)
+    if hours >= HOT_WINDOW.total_seconds() / 3600:
+        return run["cut"]
+    return max(run["cut"], run["now"] - timedelta(hours=hours, seconds=1))
+
+
 def _fetch(conn: Connection, shape: Shape, q: PostQuery, params: dict[str, Any]
            ) -> list[tuple[Any, int]]:
     found: list[tuple[Any, int]] = []
@@ -253,6 +308,12 @@ def _fetch(conn: Connection, shape: Shape, q: PostQuery, params: dict[str, Any]
         if resumed:
             assert q.cursor is not None
             run.update(after_params(segments_[index].keys, q.cursor.values))
+        if (segments_[index].decays_with is not None and q.matching is None
+                and need + skip <= PILOT_MAX):
+            bounds = _bounds(conn, shape, index, resumed, run, need + skip)
+            if bounds is None:
+                continue  # nothing in this segment, nothing to skip in it
+            run.update(bounds)
         ordered, query = (_cached_statement(shape, index, resumed) if q.matching is None
                           else _statement(shape, index, resumed, q.matching))
         rows = conn.execute(ordered, run).all()

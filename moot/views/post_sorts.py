@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Float, Integer, and_, cast, func, or_
+from sqlalchemy import Float, Integer, and_, case, cast, func, or_
 from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.expression import bindparam
 
@@ -53,6 +53,16 @@ TOP_WINDOWS: dict[str, tuple[float, int]] = {
 # The parameters every listing statement may use (one object each, shared by all statements).
 NOW = bindparam("now", type_=UtcDateTime())
 CUT = bindparam("cut", type_=UtcDateTime())  # the start of the hot window: now - 7 days
+# A ranked segment's bounds for one page (post_list.tighten): no candidate is older than
+# ``floor`` or ranks (unscaled) below ``least``. By default they bound nothing: cut and 0.
+FLOOR = bindparam("floor", type_=UtcDateTime())
+LEAST = bindparam("least", type_=Float())
+RANKED = bindparam("ranked", type_=Float())  # Scaled: the same floor, after the divisor
+# And per score band: a post scoring under BAND_SCORES[j] is younger than ``band{j}``. Most
+# posts score little and are told apart by one or two integer comparisons, where the rank
+# itself costs about a microsecond a row (two math functions); only the rest are ranked.
+BAND_SCORES = tuple(2 ** j - 2 for j in range(1, 17))  # 0, 2, 6, 14, … 65534
+BANDS = tuple(bindparam(f"band{j}", type_=UtcDateTime()) for j in range(len(BAND_SCORES)))
 SINCE = bindparam("since", type_=UtcDateTime())  # the start of a Top window
 _TYPES: dict[str, Any] = {"time": UtcDateTime(), "float": Float(), "int": Integer()}
 
@@ -68,6 +78,10 @@ class Key:
 class Segment:
     where: tuple[ColumnElement[bool], ...]
     keys: tuple[Key, ...]
+    # A hot-style ranked segment: the time column its rank decays with, and whether the rank
+    # is Scaled (divided by a community's log10(2 + users_active_month), at least log10(2)).
+    decays_with: ColumnElement[Any] | None = None
+    scaled: bool = False
 
 
 @dataclass(frozen=True)
@@ -143,23 +157,24 @@ def months_before(now: datetime, months: int) -> datetime:
 
 def window_params(sort: str, now: datetime) -> dict[str, Any]:
     """The values of ``now``, ``cut`` and ``since`` for a listing read at ``now``."""
-    params: dict[str, Any] = {"now": now, "cut": now - HOT_WINDOW}
+    cut = now - HOT_WINDOW
+    params: dict[str, Any] = {"now": now, "cut": cut, "floor": cut, "least": 0.0, "ranked": 0.0,
+                              **{band.key: cut for band in BANDS}}
     if sort in TOP_WINDOWS:
         days, months = TOP_WINDOWS[sort]
         params["since"] = months_before(now, months) if months else now - timedelta(days=days)
     return params
 
 
-def _rank(sort: str) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
-    """The rank expression of a hot-style sort, and the time column it decays with."""
+def _rank(sort: str) -> tuple[ColumnElement[Any], ColumnElement[Any], ColumnElement[Any]]:
+    """The rank expression of a hot-style sort, its unscaled hot rank, and the time column it
+    decays with."""
     post = t.post
-    if sort == "Active":
-        time_col = post.c.newest_comment_time_necro
-        return hot_rank_sql(post.c.score, time_col, NOW), time_col
-    rank = hot_rank_sql(post.c.score, post.c.published, NOW)
+    time_col = post.c.newest_comment_time_necro if sort == "Active" else post.c.published
+    hot = hot_rank_sql(post.c.score, time_col, NOW)
     if sort == "Scaled":
-        rank = rank / func.log10(cast(2 + t.community.c.users_active_month, Float))
-    return rank, post.c.published
+        return hot / func.log10(cast(2 + t.community.c.users_active_month, Float)), hot, time_col
+    return hot, hot, time_col
 
 
 def segments(sort: str, featured: ColumnElement[bool], saved_only: bool) -> list[Segment]:
@@ -170,10 +185,19 @@ def segments(sort: str, featured: ColumnElement[bool], saved_only: bool) -> list
         # Lemmy orders saved posts by when they were saved, before any sort key.
         return [Segment((), (Key(my_saved.c.published, True, "time"), by_id))]
     if sort in HOT_SORTS:
-        rank, time_col = _rank(sort)
+        rank, hot, time_col = _rank(sort)
         ranked = (Key(rank, True, "float"), newest, by_id)
+        # The bounds are written on the post's own columns, so that the database applies them
+        # while it walks the time index, before any join.
+        # FLOOR is never before CUT (it defaults to it): one lower bound, for the index range.
+        banded = case(*[(t.post.c.score < below, band)
+                        for below, band in zip(BAND_SCORES, BANDS, strict=True)], else_=FLOOR)
+        window: tuple[ColumnElement[bool], ...] = (
+            ~featured, time_col > FLOOR, time_col < NOW, time_col > banded, hot >= LEAST)
+        if sort == "Scaled":
+            window = (*window, rank >= RANKED)  # checked once the community is joined
         return [Segment((featured,), ranked),
-                Segment((~featured, time_col > CUT, time_col < NOW), ranked),
+                Segment(window, ranked, decays_with=time_col, scaled=sort == "Scaled"),
                 Segment((~featured, or_(time_col <= CUT, time_col >= NOW)), (newest, by_id))]
     where: tuple[ColumnElement[bool], ...] = ()
     keys: tuple[Key, ...]

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-26 21:46:22.797998
+Create Date: 2026-11-27 06:41:24.057276
 """
 from alembic import op
 import sqlalchemy as sa
@@ -526,9 +526,9 @@ def upgrade() -> None:
         batch_op.create_index('ix_post_creator_published', ['creator_id', 'published'], unique=False)
         batch_op.create_index('ix_post_featured_community', ['community_id', 'published'], unique=False, sqlite_where=sa.text('featured_community = 1'), postgresql_where='featured_community')
         batch_op.create_index('ix_post_featured_local', ['published'], unique=False, sqlite_where=sa.text('featured_local = 1'), postgresql_where='featured_local')
+        batch_op.create_index('ix_post_necro_score', ['newest_comment_time_necro', 'score'], unique=False)
         batch_op.create_index('ix_post_newest_comment_time', ['newest_comment_time'], unique=False)
-        batch_op.create_index('ix_post_newest_comment_time_necro', ['newest_comment_time_necro'], unique=False)
-        batch_op.create_index('ix_post_published', ['published'], unique=False)
+        batch_op.create_index('ix_post_published_score', ['published', 'score'], unique=False)
         batch_op.create_index('ix_post_score', ['score'], unique=False)
         batch_op.create_index('ix_post_url', ['url'], unique=False)
 
@@ -1045,9 +1045,9 @@ def downgrade() -> None:
     with op.batch_alter_table('post', schema=None) as batch_op:
         batch_op.drop_index('ix_post_url')
         batch_op.drop_index('ix_post_score')
-        batch_op.drop_index('ix_post_published')
-        batch_op.drop_index('ix_post_newest_comment_time_necro')
+        batch_op.drop_index('ix_post_published_score')
         batch_op.drop_index('ix_post_newest_comment_time')
+        batch_op.drop_index('ix_post_necro_score')
         batch_op.drop_index('ix_post_featured_local', sqlite_where=sa.text('featured_local = 1'), postgresql_where='featured_local')
         batch_op.drop_index('ix_post_featured_community', sqlite_where=sa.text('featured_community = 1'), postgresql_where='featured_community')
         batch_op.drop_index('ix_post_creator_published')
