@@ -9,8 +9,8 @@ a select of 17 joined tables cost several times what running it does (bench/READ
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import timedelta
 from functools import lru_cache
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Integer, String, exists, func, or_, select
@@ -23,15 +23,13 @@ from moot.db import tables as t
 from moot.db.languages import UNDETERMINED_LANGUAGE_ID
 from moot.db.types import utcnow
 from moot.errors import MootError, unknown
-from moot.ranking import HOT_WINDOW, SCALED_DIVISOR_MIN, hours_ranking_at_least
 from moot.views.communities import find_community_id
 from moot.views.languages import chosen_languages
 from moot.views.paging import limit_and_offset
 from moot.views.people import Viewer
 from moot.views.post_sorts import (
-    BAND_SCORES,
-    BANDS,
     NOW,
+    SINCE,
     Cursor,
     Segment,
     after,
@@ -41,6 +39,7 @@ from moot.views.post_sorts import (
     segments,
     window_params,
 )
+from moot.views.post_bounds import BOUNDED_DEPTH, hot_bounds, score_floor
 from moot.views.posts import (
     creator,
     my_block,
@@ -55,11 +54,6 @@ from moot.views.posts import (
 from moot.views.shape import plain_rows
 
 LIMIT_DEFAULT = 10
-# A ranked page deeper than this (by page/limit offset) ranks its whole window instead.
-PILOT_MAX = 1000
-# How many of a ranked segment's newest rows set its bounds: more rows cost more to read,
-# and give a higher floor, so fewer candidates (at scale L, 100 rows for 20 posts: ~40-120).
-PILOT_ROWS = 100
 ME = bindparam("me", type_=Integer())
 LIMIT = bindparam("limit", type_=Integer())
 OFFSET = bindparam("offset", type_=Integer())
@@ -248,52 +242,6 @@ def _views(conn: Connection, anonymous: bool, ids: list[int], params: dict[str, 
     return [by_id[i] for i in ids]
 
 
-@lru_cache(maxsize=256)
-def _pilot_statement(shape: Shape, index: int, resumed: bool) -> Select[Any]:
-    """The ranks of a ranked segment's newest rows, newest first, each with the highest score
-    of any post; parameters as the segment's."""
-    segment = plan(shape)[index]
-    assert segment.decays_with is not None
-    _, query = _cached_statement(shape, index, resumed)
-    top = select(func.max(t.post.c.score)).scalar_subquery()  # the end of an index
-    return (query.with_only_columns(segment.keys[0].expr, top)
-            .order_by(segment.decays_with.desc(), t.post.c.id.desc()).limit(LIMIT))
-
-
-def _bounds(conn: Connection, shape: Shape, index: int, resumed: bool, run: dict[str, Any],
-            wanted: int) -> dict[str, Any] | None:
-    """Bounds that keep a ranked segment's first ``wanted`` rows and drop most of the rest
-    (None: the segment has no rows), so that a Hot page ranks a few dozen posts, not a week.
-
-    The ``wanted`` newest rows of the segment rank at least as high as the lowest of them,
-    so the ``wanted`` best do too: that rank is a floor for the page (``least``, before the
-    Scaled divisor). A post's rank grows with its score and falls with its age, so with the
-    highest score on the site it also bounds how old a post on the page can be (``floor``).
-    Both are checked on the post's own columns, before any join (bench/README.md, decision
-    0036)."""
-    rows = conn.execute(_pilot_statement(shape, index, resumed),
-                        dict(run, limit=max(wanted, PILOT_ROWS), offset=0)).all()
-    if not rows:
-        return None
-    ranks = sorted((row[0] for row in rows), reverse=True)
-    ranked = ranks[min(wanted, len(ranks)) - 1]
-    least = ranked * (SCALED_DIVISOR_MIN if plan(shape)[index].scaled else 1.0)
-    least *= 1 - 1e-9  # float rounding between the rank and its scaled form
-    top = rows[0][1] or 0
-    bounds = {"least": least, "ranked": ranked, "floor": _time_bound(run, least, top)}
-    for below, band in zip(BAND_SCORES, BANDS, strict=True):
-        bounds[band.key] = _time_bound(run, least, min(top, below - 1))
-    return bounds
-
-
-def _time_bound(run: dict[str, Any], least: float, top_score: int) -> Any:
-    """The oldest time at which a post scoring at most ``top_score`` can rank ``least``."""
-    hours = hours_ranking_at_least(least, top_score)
-    if hours >= HOT_WINDOW.total_seconds() / 3600:
-        return run["cut"]
-    return max(run["cut"], run["now"] - timedelta(hours=hours, seconds=1))
-
-
 def _fetch(conn: Connection, shape: Shape, q: PostQuery, params: dict[str, Any]
            ) -> list[tuple[Any, int]]:
     found: list[tuple[Any, int]] = []
@@ -308,15 +256,11 @@ def _fetch(conn: Connection, shape: Shape, q: PostQuery, params: dict[str, Any]
         if resumed:
             assert q.cursor is not None
             run.update(after_params(segments_[index].keys, q.cursor.values))
-        if (segments_[index].decays_with is not None and q.matching is None
-                and need + skip <= PILOT_MAX):
-            bounds = _bounds(conn, shape, index, resumed, run, need + skip)
-            if bounds is None:
-                continue  # nothing in this segment, nothing to skip in it
-            run.update(bounds)
         ordered, query = (_cached_statement(shape, index, resumed) if q.matching is None
                           else _statement(shape, index, resumed, q.matching))
-        rows = conn.execute(ordered, run).all()
+        rows = _bounded_rows(conn, shape, index, resumed, run, q.matching is None)
+        if rows is None:
+            rows = conn.execute(ordered, run).all()
         if skip and not rows:
             # The page starts past this segment: skip all of its rows (at most ``skip``).
             capped = query.with_only_columns(t.post.c.id).limit(skip).subquery()
@@ -325,6 +269,52 @@ def _fetch(conn: Connection, shape: Shape, q: PostQuery, params: dict[str, Any]
         skip = 0
         found += [(row, index) for row in rows]
     return found
+
+
+def _bounded_rows(conn: Connection, shape: Shape, index: int, resumed: bool,
+                  run: dict[str, Any], cached: bool) -> Sequence[Any] | None:
+    """A segment's page read among bounded candidates (moot/views/post_bounds.py), or None
+    when its sort has no bounds or they cannot be trusted for this page."""
+    segment = plan(shape)[index]
+    wanted = run["limit"] + run["offset"]
+    if not cached or wanted > BOUNDED_DEPTH:
+        return None
+    ordered, _ = _cached_statement(shape, index, resumed)
+    if segment.decays_with is not None:
+        bounds = hot_bounds(conn, _pilot_statement(shape, index, resumed), segment, run, wanted)
+        # No row in the pilot: none in the segment, so an empty page and nothing to skip.
+        return [] if bounds is None else conn.execute(ordered, {**run, **bounds}).all()
+    if segment.scored:
+        floor = score_floor(conn, _superset_statement(shape, index, resumed), run, wanted)
+        if floor is not None:
+            rows = conn.execute(ordered, {**run, "score_floor": floor}).all()
+            if len(rows) == run["limit"]:
+                return rows  # a full page above the floor: no post below it can be on it
+    return None
+
+
+@lru_cache(maxsize=256)
+def _pilot_statement(shape: Shape, index: int, resumed: bool) -> Select[Any]:
+    """The ranks of a ranked segment's newest rows, newest first, each with the highest score
+    of any post; parameters as the segment's."""
+    segment = plan(shape)[index]
+    assert segment.decays_with is not None
+    _, query = _cached_statement(shape, index, resumed)
+    top = select(func.max(t.post.c.score)).scalar_subquery()  # the end of an index
+    return (query.with_only_columns(segment.keys[0].expr, top)
+            .order_by(segment.decays_with.desc(), t.post.c.id.desc()).limit(LIMIT))
+
+
+@lru_cache(maxsize=64)
+def _superset_statement(shape: Shape, index: int, resumed: bool) -> Select[Any]:
+    """The best scores in a Top window among every post, whatever the filters say: read from
+    the (published, score) index alone. Parameters: since, the cursor's, limit."""
+    segment = plan(shape)[index]
+    post = t.post
+    query = select(post.c.score).where(post.c.published > SINCE)
+    if resumed:
+        query = query.where(after(segment.keys))
+    return query.order_by((post.c.score + 0).desc()).limit(LIMIT)
 
 
 def run_query(ctx: Context, conn: Connection, viewer: Viewer | None,

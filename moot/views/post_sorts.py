@@ -58,6 +58,8 @@ CUT = bindparam("cut", type_=UtcDateTime())  # the start of the hot window: now 
 FLOOR = bindparam("floor", type_=UtcDateTime())
 LEAST = bindparam("least", type_=Float())
 RANKED = bindparam("ranked", type_=Float())  # Scaled: the same floor, after the divisor
+SCORE_FLOOR = bindparam("score_floor", type_=Integer())  # a Top window's candidates
+NO_SCORE_FLOOR = -(2 ** 62)
 # And per score band: a post scoring under BAND_SCORES[j] is younger than ``band{j}``. Most
 # posts score little and are told apart by one or two integer comparisons, where the rank
 # itself costs about a microsecond a row (two math functions); only the rest are ranked.
@@ -82,6 +84,8 @@ class Segment:
     # is Scaled (divided by a community's log10(2 + users_active_month), at least log10(2)).
     decays_with: ColumnElement[Any] | None = None
     scaled: bool = False
+    # A Top window short enough to read by time: its candidates can be bounded by score.
+    scored: bool = False
 
 
 @dataclass(frozen=True)
@@ -159,6 +163,7 @@ def window_params(sort: str, now: datetime) -> dict[str, Any]:
     """The values of ``now``, ``cut`` and ``since`` for a listing read at ``now``."""
     cut = now - HOT_WINDOW
     params: dict[str, Any] = {"now": now, "cut": cut, "floor": cut, "least": 0.0, "ranked": 0.0,
+                              "score_floor": NO_SCORE_FLOOR,
                               **{band.key: cut for band in BANDS}}
     if sort in TOP_WINDOWS:
         days, months = TOP_WINDOWS[sort]
@@ -217,6 +222,10 @@ def segments(sort: str, featured: ColumnElement[bool], saved_only: bool) -> list
             where = (post.c.published > SINCE,)
             if 0 < TOP_WINDOWS[sort][0] <= 7:
                 # A short window holds few posts: read its time range and sort them, rather
-                # than walk the all-time score index (SQLite's choice without statistics).
+                # than walk the all-time score index (SQLite's choice without statistics),
+                # and only those above a score floor (post_bounds.score_floor).
                 keys = (Key(post.c.score + 0, True, "int"), newest, by_id)
+                return [Segment((featured, *where), keys),
+                        Segment((~featured, *where, post.c.score + 0 >= SCORE_FLOOR), keys,
+                                scored=True)]
     return [Segment((featured, *where), keys), Segment((~featured, *where), keys)]

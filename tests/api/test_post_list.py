@@ -17,7 +17,7 @@ from moot.db import tables as t
 from moot.db.engine import Database
 from moot.db.types import utcnow
 from moot.ranking import controversy_rank, hot_rank
-from moot.views import post_list
+from moot.views import post_bounds, post_list
 from tests.helpers import ApiClient
 
 SORTS = ["Active", "Hot", "New", "Old", "TopDay", "TopWeek", "TopMonth", "TopYear", "TopAll",
@@ -208,8 +208,8 @@ def test_ranked_bounds_keep_the_exact_order(api: ApiClient,
     the bounds taken from as few rows as possible, every page, cursor walk and offset page is
     still exactly the full ranking."""
     build_week(api)
-    for pilot_rows in (1, 5, post_list.PILOT_ROWS):
-        monkeypatch.setattr(post_list, "PILOT_ROWS", pilot_rows)
+    for pilot_rows in (1, 5, post_bounds.PILOT_ROWS):
+        monkeypatch.setattr(post_bounds, "PILOT_ROWS", pilot_rows)
         for sort in ("Hot", "Active", "Scaled"):
             want = expected(api, sort)
             assert listed(api, sort=sort) == want, (sort, pilot_rows)
@@ -217,6 +217,42 @@ def test_ranked_bounds_keep_the_exact_order(api: ApiClient,
             assert walk(api, 1, sort=sort) == want, (sort, pilot_rows)
             pages = [listed(api, sort=sort, page=n, limit=7) for n in range(1, 7)]
             assert sum(pages, []) == want, (sort, pilot_rows)
+
+
+def test_top_window_floor_keeps_the_exact_order(api: ApiClient,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Short Top windows read only posts above a score floor taken from every post in the
+    window (post_bounds.score_floor); removed posts hold the best scores here, so some pages
+    fall short above the floor and must be read again without it."""
+    rng = random.Random(7)
+    alice = api.make_person()
+    cid = api.make_community(alice.token)["community"]["id"]
+    made = [api.make_post(alice.token, cid)["post"]["id"] for _ in range(24)]
+    now = utcnow()
+    with db(api).write() as conn:
+        for post_id in made:
+            conn.execute(update(t.post).where(t.post.c.id == post_id).values(
+                published=now - timedelta(hours=rng.uniform(0.1, 20)),
+                score=rng.choice([0, 1, 1, 2, 3, 8, 8, 20])))
+        best = conn.execute(select(t.post.c.id).order_by(t.post.c.score.desc(),
+                                                         t.post.c.id).limit(4)).scalars().all()
+        conn.execute(update(t.post).where(t.post.c.id.in_(best)).values(removed=True))
+    floors: list[int | None] = []
+    real_floor = post_list.score_floor
+
+    def spy(*args: Any) -> int | None:
+        floors.append(real_floor(*args))
+        return floors[-1]
+
+    monkeypatch.setattr(post_list, "score_floor", spy)
+    for sort in ("TopDay", "TopTwelveHour", "TopWeek"):
+        want = [pid for pid in expected(api, sort) if pid not in best]
+        assert listed(api, sort=sort) == want, sort
+        for limit in (1, 2, 3, 5):
+            assert walk(api, limit, sort=sort) == want, (sort, limit)
+        pages = [listed(api, sort=sort, page=n, limit=3) for n in range(1, 10)]
+        assert sum(pages, []) == want, sort
+    assert any(floor is not None for floor in floors)
 
 
 def test_ranked_bounds_with_nothing_scored(api: ApiClient) -> None:

@@ -1,0 +1,74 @@
+"""Bounds that let a listing choose its page among a few candidates instead of a whole window
+(docs/decisions/0036-bounded-listing-candidates.md).
+
+*Hot, Active, Scaled.* A ranked segment holds every post of the last seven days; at scale L
+that is about 30,000 posts, and ranking them all took 160 ms. The ``wanted`` newest rows of
+the segment (the pilot, read through all the listing's filters) rank at least as high as the
+lowest of them, so the ``wanted`` best rows do too: that rank is a floor for the page
+(``least``; for Scaled, after the smallest divisor, log10(2)). A post's rank grows with its
+score and falls with its age, so the highest score on the site turns the floor into an age
+(``floor``) and each score band into its own age (``band{j}``): the database tells most
+posts apart with an integer comparison on the (time, score) index before it reads a row,
+and ranks only the rest. The bounds only ever drop posts that cannot be on the page, so the
+page is exactly the one the whole window gives.
+
+*Top windows up to a week.* The best scores of the window among every post (from the index
+alone) give a floor that keeps at least as many posts as the page needs before the
+listing's filters; if the filters leave a full page above it, no post below it can be on
+that page, and otherwise the page is read without the floor.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy.sql import Select
+
+from moot.ranking import HOT_WINDOW, SCALED_DIVISOR_MIN, hours_ranking_at_least
+from moot.views.post_sorts import BAND_SCORES, BANDS, Segment
+
+# A page deeper than this (page/limit offset plus limit) is read without bounds.
+BOUNDED_DEPTH = 1000
+# How many of a ranked segment's newest rows set its floor: more rows cost more to read and
+# give a higher floor, so fewer candidates (scale L, 20 posts: 100 rows leave 40-130).
+PILOT_ROWS = 100
+# How many more scores than the page needs the Top floor keeps, for the listing's filters.
+SCORE_SLACK = 2
+
+
+def hot_bounds(conn: Connection, pilot: Select[Any], segment: Segment, run: dict[str, Any],
+               wanted: int) -> dict[str, Any] | None:
+    """The parameters ``least``, ``ranked``, ``floor`` and ``band{j}`` for a ranked segment's
+    first ``wanted`` rows; None if the segment has no rows at all."""
+    rows = conn.execute(pilot, dict(run, limit=max(wanted, PILOT_ROWS), offset=0)).all()
+    if not rows:
+        return None
+    ranks = sorted((row[0] for row in rows), reverse=True)
+    ranked = ranks[min(wanted, len(ranks)) - 1]
+    least = ranked * (SCALED_DIVISOR_MIN if segment.scaled else 1.0)
+    least *= 1 - 1e-9  # float rounding between the rank and its scaled form
+    top = rows[0][1] or 0
+    bounds = {"least": least, "ranked": ranked, "floor": _time_bound(run, least, top)}
+    for below, band in zip(BAND_SCORES, BANDS, strict=True):
+        bounds[band.key] = _time_bound(run, least, min(top, below - 1))
+    return bounds
+
+
+def _time_bound(run: dict[str, Any], least: float, top_score: int) -> Any:
+    """The oldest time at which a post scoring at most ``top_score`` can rank ``least``."""
+    hours = hours_ranking_at_least(least, top_score)
+    if hours >= HOT_WINDOW.total_seconds() / 3600:
+        return run["cut"]
+    return max(run["cut"], run["now"] - timedelta(hours=hours, seconds=1))
+
+
+def score_floor(conn: Connection, superset: Select[Any], run: dict[str, Any],
+                wanted: int) -> int | None:
+    """The lowest of the window's best ``SCORE_SLACK * wanted`` scores among every post; None
+    if the window holds fewer (a small window needs no floor)."""
+    scores = conn.execute(superset, dict(run, limit=SCORE_SLACK * wanted)).scalars().all()
+    if len(scores) < SCORE_SLACK * wanted:
+        return None
+    return int(scores[-1])
