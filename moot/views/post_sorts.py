@@ -59,7 +59,7 @@ FLOOR = bindparam("floor", type_=UtcDateTime())
 LEAST = bindparam("least", type_=Float())
 RANKED = bindparam("ranked", type_=Float())  # Scaled: the same floor, after the divisor
 SCORE_FLOOR = bindparam("score_floor", type_=Integer())  # a Top window's candidates
-NO_SCORE_FLOOR = -(2 ** 62)
+NO_SCORE_FLOOR = -(2 ** 31)  # the least 32-bit integer: PostgreSQL's score is one
 # And per score band: a post scoring under BAND_SCORES[j] is younger than ``band{j}``. Most
 # posts score little and are told apart by one or two integer comparisons, where the rank
 # itself costs about a microsecond a row (two math functions); only the rest are ranked.
