@@ -91,6 +91,9 @@ def purge_post(conn: Connection, post_id: int) -> None:
                  .values(post_score=t.person.c.post_score - post["score"]))
     if not (post["deleted"] or post["removed"]):
         count_post(conn, post, -1)
+    local_comments = conn.execute(select(func.sum(counting)).where(
+        c.post_id == post_id, c.local.is_(True))).scalar()
+    count_site(conn, comments=-int(local_comments or 0))
     conn.execute(delete(t.post).where(t.post.c.id == post_id))
 
 
