@@ -69,7 +69,7 @@ def seed(settings: Settings, scale: Scale, seed_value: int, *, show_progress: bo
             with _without_secondary_indexes(conn):
                 rows = _load(conn, forum, Progress(expected_rows(scale), "people",
                                                    enabled=show_progress))
-                _write_totals(conn, forum)
+                _write_totals(conn, forum, rows)
             with conn.begin():  # the clocks crossed edges while the seed ran
                 refresh_active_counts(conn)
             _finish(conn)
@@ -197,7 +197,7 @@ def _copy(conn: Connection, table: str, rows: list[dict[str, Any]]) -> None:
             copy.write_row([row[n] for n in names])
 
 
-def _write_totals(conn: Connection, forum: Forum) -> None:
+def _write_totals(conn: Connection, forum: Forum, rows: dict[str, int]) -> None:
     totals, ids, now = forum.totals, forum.ids, forum.now
     person_rows = [{"pid": ids.person + i, "pc": totals.post_count[i], "ps": totals.post_score[i],
                     "cc": totals.comment_count[i], "cs": totals.comment_score[i],
@@ -219,7 +219,7 @@ def _write_totals(conn: Connection, forum: Forum) -> None:
             subscribers=bindparam("subs"), subscribers_local=bindparam("subs"),
             **{name: bindparam(f"{name}_") for name, _days in ACTIVE_WINDOWS}), community_rows)
         _write_activity(conn, forum)
-        _write_site_totals(conn, forum)
+        _write_site_totals(conn, forum, rows)
 
 
 def _write_activity(conn: Connection, forum: Forum) -> None:
@@ -234,14 +234,14 @@ def _write_activity(conn: Connection, forum: Forum) -> None:
             conn.execute(insert(t.community_activity), batch)
 
 
-def _write_site_totals(conn: Connection, forum: Forum) -> None:
+def _write_site_totals(conn: Connection, forum: Forum, rows: dict[str, int]) -> None:
     """Every seeded row is local and counted; the seed refuses a database with posts, so nobody
     was active before it (the clocks are as of ``forum.now``; the refresh after the load
     brings them to the end of the seed)."""
-    scale, totals, s = forum.scale, forum.totals, t.site_aggregates.c
+    totals, s = forum.totals, t.site_aggregates.c
     conn.execute(update(t.site_aggregates).values(
-        users=s.users + scale.people, posts=s.posts + scale.posts,
-        comments=s.comments + scale.comments, communities=s.communities + scale.communities,
+        users=s.users + rows["person"], posts=s.posts + rows["post"],
+        comments=s.comments + rows["comment"], communities=s.communities + rows["community"],
         active_counted_at=forum.now,
         **{name: totals.site_active(name, forum.now) for name, _days in ACTIVE_WINDOWS}))
 

@@ -65,7 +65,16 @@ def fill_activity(conn: Connection, now: datetime) -> None:
               .group_by(both.c.community_id, both.c.person_id))
     conn.execute(insert(t.community_activity).from_select(
         ["community_id", "person_id", "last_active"], newest))
-    a = t.community_activity.c
-    conn.execute(update(t.person).where(person.id.in_(select(a.person_id))).values(
-        last_active=select(func.max(a.last_active)).where(a.person_id == person.id)
-        .scalar_subquery()))
+    # Each person's newest, through a keyed scratch table: community_activity has no index
+    # that starts with person_id, and a correlated max() per person would scan it each time.
+    kind = "BIGINT" if conn.dialect.name == "sqlite" else "TIMESTAMP WITH TIME ZONE"
+    for statement in (
+        (f"CREATE TEMPORARY TABLE moot_fill_active (person_id INTEGER PRIMARY KEY, "
+        f"last_active {kind} NOT NULL)"),
+        ("INSERT INTO moot_fill_active SELECT person_id, max(last_active) "
+        "FROM community_activity GROUP BY person_id"),
+        ("UPDATE person SET last_active = (SELECT f.last_active FROM moot_fill_active f "
+        "WHERE f.person_id = person.id) WHERE id IN (SELECT person_id FROM moot_fill_active)"),
+        "DROP TABLE moot_fill_active",
+    ):
+        conn.exec_driver_sql(statement)
