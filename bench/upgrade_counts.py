@@ -1,6 +1,8 @@
 """Bring a database made before the counts kept on write (decision 0035) up to them, in bulk.
 
-    MOOT_DATABASE_URL=sqlite:////tmp/counts-l.db python bench/upgrade_counts.py
+    MOOT_DATABASE_URL=sqlite:////tmp/counts-l.db python -m bench.upgrade_counts
+
+(from the checkout's root, so that it imports this checkout's moot).
 
 Until the first release Moot keeps one initial migration and regenerates it, so a database that
 already carries that revision (the seeded scale-L database, for one) gets no new tables from
@@ -64,7 +66,7 @@ def upgrade(url: str) -> None:
 def main() -> None:
     url = os.environ.get("MOOT_DATABASE_URL") or (sys.argv[1] if len(sys.argv) > 1 else "")
     if not url:
-        sys.exit("usage: MOOT_DATABASE_URL=<url> python bench/upgrade_counts.py")
+        sys.exit("usage: MOOT_DATABASE_URL=<url> python -m bench.upgrade_counts")
     upgrade(url)
 
 

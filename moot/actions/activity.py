@@ -19,6 +19,7 @@ the community sorts read in SQL) move in two ways:
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -48,6 +49,8 @@ WINDOWS: tuple[tuple[str, timedelta], ...] = (
 LONGEST = WINDOWS[-1][1]
 SITE_ROW = 1
 _CHUNK = 500  # communities recounted per statement
+REFRESH_SECONDS = 60.0
+_last_round = -REFRESH_SECONDS
 
 
 def entered(previous: datetime | None, when: datetime, now: datetime) -> list[str]:
@@ -149,7 +152,11 @@ def communities_of(conn: Connection, person_id: int) -> list[int]:
 
 
 def do_refresh_active_counts(ctx: Context) -> int:
-    """The upkeep thread's round (moot/federation/runner.py): every few seconds, cheap when
-    nothing crossed an edge (a few index range probes)."""
+    """The upkeep thread's round (moot/federation/runner.py), at most once a minute: at scale L
+    a round takes 0.1-0.4 s, and a minute late is far inside Lemmy's hourly and daily jobs."""
+    global _last_round
+    if time.monotonic() - _last_round < REFRESH_SECONDS:
+        return 0
+    _last_round = time.monotonic()
     with ctx.db.write() as conn:
         return refresh_active_counts(conn)
