@@ -200,3 +200,20 @@ def test_active_counts_leave_their_windows_at_the_edges(app: Any, api: ApiClient
     assert _community_active(api, quiet["id"]) == (0, 0, 0, 0)
     api.make_post(alice.token, community["id"])
     assert _site_active(api) == _community_active(api, community["id"]) == (1, 1, 1, 1)
+
+
+def test_a_ban_that_removes_data_takes_it_off_the_totals(app: Any, api: ApiClient,
+                                                         admin: str) -> None:
+    eve, other = api.make_person(), api.make_person()
+    own = api.make_community(eve.token)["community"]
+    elsewhere = api.make_community(other.token)["community"]
+    post = api.make_post(eve.token, own["id"])["post"]
+    api.make_post(eve.token, elsewhere["id"])
+    api.make_comment(eve.token, post["id"])
+    api.make_comment(other.token, post["id"])
+    before = _site(api)
+    api.post("/user/ban", {"person_id": eve.person_id, "ban": True, "remove_data": True},
+             token=admin)
+    # Her posts and comment are removed, and the community she founded; the other comment
+    # still counts in the site's total (Lemmy counts comments of removed posts there).
+    _check(api, app, before, posts=-2, comments=-1, communities=-1)
