@@ -7,7 +7,8 @@
 Until the first release Moot keeps one initial migration and regenerates it, so a database that
 already carries that revision (the seeded scale-L database, for one) gets no new tables from
 `moot migrate`. This adds what the counts need: the `site_aggregates` row, the
-`community_activity` table, `person.last_active` and their indexes, then fills them with a few
+`community_activity` table, `person.last_active` and their indexes (and the post indexes
+added since, decision 0036), then fills them with a few
 set-based statements (moot/db/fill_counts.py) and recounts every community's active users.
 Idempotent: what exists is left alone, and a second run does nothing.
 """
@@ -41,7 +42,8 @@ def _add_schema(conn: Connection) -> list[str]:
 
 
 def _add_indexes(conn: Connection) -> None:
-    for table in (t.person, t.community_activity):
+    # The post indexes too: the listings' (time, score) indexes of decision 0036.
+    for table in (t.person, t.community_activity, t.post):
         for index in table.indexes:
             index.create(conn, checkfirst=True)
 

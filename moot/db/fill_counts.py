@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, func, insert, select, union_all, update
+from sqlalchemy import Connection, Table, func, insert, select, union_all, update
+from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from moot.actions.activity import LONGEST, SITE_ROW, recount_communities, recount_site
 from moot.db import tables as t
@@ -30,18 +32,16 @@ def fill(conn: Connection, now: datetime | None = None) -> bool:
     return True
 
 
-def _local_count(table: object, *counted: object) -> object:
-    c = table.c  # type: ignore[attr-defined]
+def _local_count(table: Table, *counted: ColumnElement[bool]) -> ScalarSelect[int]:
     return (select(func.count()).select_from(table)
-            .where(c.local.is_(True), *counted).scalar_subquery())
+            .where(table.c.local.is_(True), *counted).scalar_subquery())
 
 
 def fill_site_totals(conn: Connection) -> None:
     """Lemmy's SiteAggregates totals: local people; local posts, comments and communities
     that are neither deleted nor removed."""
-    def counted(table: object) -> object:
-        c = table.c  # type: ignore[attr-defined]
-        return _local_count(table, c.deleted.is_(False), c.removed.is_(False))
+    def counted(table: Table) -> ScalarSelect[int]:
+        return _local_count(table, table.c.deleted.is_(False), table.c.removed.is_(False))
 
     conn.execute(insert(t.site_aggregates).values(
         id=SITE_ROW, users=_local_count(t.person), posts=counted(t.post),
