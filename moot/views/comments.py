@@ -24,6 +24,7 @@ from sqlalchemy.sql import ColumnElement, Select
 from moot.actions.comments import MAX_DEPTH
 from moot.context import Context
 from moot.db import tables as t
+from moot.db.tables.comment import comment_parent_path
 from moot.db.types import UtcDateTime, utcnow
 from moot.errors import MootError
 from moot.ranking import hot_rank_cut_sql
@@ -245,8 +246,9 @@ def subtree(path: str) -> ColumnElement[bool]:
 
 
 def parent_path_key() -> ColumnElement[Any]:
-    # "0.12.45" -> "0.12.": orders like Lemmy's subpath(path, 0, -1) for digit labels.
-    return func.rtrim(t.comment.c.path, "0123456789")
+    # "0.12.45" -> "0.12.": orders like Lemmy's subpath(path, 0, -1) for digit labels. The
+    # same expression as the index ix_comment_post_parent, so that a tree walks it in order.
+    return comment_parent_path
 
 
 def _listing_filter(query: Select[Any], listing: str, viewer: Viewer | None) -> Select[Any]:
