@@ -13,7 +13,7 @@ Each branch yields (kind, a, b, v): the keys of a found row and an optional valu
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -117,12 +117,6 @@ class Flags:
 
     found: dict[str, dict[tuple[int, int | None], int | None]] = field(default_factory=dict)
 
-    def has(self, kind: str, a: int, b: int | None = None) -> bool:
-        return (a, b) in self.found.get(kind, {})
-
-    def value(self, kind: str, a: int) -> int | None:
-        return self.found.get(kind, {}).get((a, None))
-
 
 def read_flags(conn: Connection, statement: Any, me: int | None, now: datetime,
                ids: Iterable[int], creators: Iterable[int],
@@ -139,44 +133,55 @@ def read_flags(conn: Connection, statement: Any, me: int | None, now: datetime,
 
 def set_comment_flags(rows: list[dict[str, Any]], flags: Flags, anonymous: bool) -> None:
     """Fill in the flag columns comment_view_from reads (``m_id``: the comment's community)."""
+    creator_flags = _creator_flags(flags)
+    banned, follow, blocked, saved, votes = (
+        flags.found.get(kind, {}) for kind in ("banned", "follow", "blocked", "saved", "vote"))
     for row in rows:
-        _creator_flags(row, flags, row["m_id"], row["c_creator_id"])
-        community, comment = row["m_id"], row["c_id"]
+        community, comment, creator = row["m_id"], row["c_id"], row["c_creator_id"]
+        creator_flags(row, community, creator)
         if anonymous:
             row.update(banned=False, follow_pending=None, saved=False, creator_blocked=False,
                        my_vote=None)
             continue
-        row.update(banned=flags.has("banned", community),
-                   follow_pending=_pending(flags, community),
-                   saved=flags.has("saved", comment),
-                   creator_blocked=flags.has("blocked", row["c_creator_id"]),
-                   my_vote=flags.value("vote", comment))
+        row.update(banned=(community, None) in banned,
+                   follow_pending=_pending(follow, community),
+                   saved=(comment, None) in saved,
+                   creator_blocked=(creator, None) in blocked,
+                   my_vote=votes.get((comment, None)))
 
 
 def set_post_flags(rows: list[dict[str, Any]], flags: Flags, anonymous: bool) -> None:
     """Fill in the flag columns post_view_from reads."""
+    creator_flags = _creator_flags(flags)
+    banned, follow, blocked, saved, read, hidden, votes, seen = (
+        flags.found.get(kind, {}) for kind in ("banned", "follow", "blocked", "saved", "read",
+                                               "hidden", "vote", "seen"))
     for row in rows:
-        community, post = row["c_id"], row["p_id"]
-        _creator_flags(row, flags, community, row["p_creator_id"])
+        community, post, creator = row["c_id"], row["p_id"], row["p_creator_id"]
+        creator_flags(row, community, creator)
         if anonymous:
             row.update(banned=False, follow_pending=None, saved=False, read=False,
                        hidden=False, creator_blocked=False, my_vote=None, read_comments=None)
             continue
-        row.update(banned=flags.has("banned", community),
-                   follow_pending=_pending(flags, community),
-                   saved=flags.has("saved", post), read=flags.has("read", post),
-                   hidden=flags.has("hidden", post),
-                   creator_blocked=flags.has("blocked", row["p_creator_id"]),
-                   my_vote=flags.value("vote", post), read_comments=flags.value("seen", post))
+        row.update(banned=(community, None) in banned,
+                   follow_pending=_pending(follow, community),
+                   saved=(post, None) in saved, read=(post, None) in read,
+                   hidden=(post, None) in hidden, creator_blocked=(creator, None) in blocked,
+                   my_vote=votes.get((post, None)), read_comments=seen.get((post, None)))
 
 
-def _creator_flags(row: dict[str, Any], flags: Flags, community: int, creator: int) -> None:
-    row.update(creator_banned=flags.has("creator_ban", community, creator),
-               creator_is_moderator=flags.has("creator_mod", community, creator),
-               creator_is_admin=flags.has("admin", creator))
+def _creator_flags(flags: Flags) -> Callable[[dict[str, Any], int, int], None]:
+    bans, mods, admins = (flags.found.get(kind, {})
+                          for kind in ("creator_ban", "creator_mod", "admin"))
+
+    def put(row: dict[str, Any], community: int, creator: int) -> None:
+        row.update(creator_banned=(community, creator) in bans,
+                   creator_is_moderator=(community, creator) in mods,
+                   creator_is_admin=(creator, None) in admins)
+    return put
 
 
-def _pending(flags: Flags, community: int) -> bool | None:
-    if not flags.has("follow", community):
+def _pending(follow: dict[tuple[int, int | None], int | None], community: int) -> bool | None:
+    if (community, None) not in follow:
         return None
-    return bool(flags.value("follow", community))
+    return bool(follow[(community, None)])
