@@ -370,7 +370,8 @@ def _tree_views(conn: Connection, query: Select[Any], viewer: Viewer | None,
         community_of[thread["p_id"]] = thread["m_id"]
     for row in rows:
         row["m_id"] = community_of[row["p_id"]]
-    flags = read_flags(conn, comment_flags_statement(viewer is None),
+    statement = comment_flags_statement(viewer is None, conn.dialect.name != "sqlite")
+    flags = read_flags(conn, statement,
                        None if viewer is None else viewer.person_id, params["now"],
                        ids, (row["c_creator_id"] for row in rows), community_of.values())
     set_comment_flags(rows, flags, viewer is None)

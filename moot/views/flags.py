@@ -20,8 +20,10 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
     Connection,
     Integer,
+    any_,
     bindparam,
     case,
     cast,
@@ -38,9 +40,15 @@ from moot.db.types import UtcDateTime
 
 ME = bindparam("me", type_=Integer())
 NOW = bindparam("now", type_=UtcDateTime())
-IDS = bindparam("ids", expanding=True, type_=Integer())
-CREATORS = bindparam("creators", expanding=True, type_=Integer())
-COMMUNITIES = bindparam("communities", expanding=True, type_=Integer())
+
+
+def _in(column: Any, name: str, postgres: bool) -> ColumnElement[bool]:
+    """``column`` among the list parameter ``name``. PostgreSQL gets one array parameter: an
+    expanded IN list is a parameter per id, which makes the statement's text differ with the
+    page's length (psycopg then parses it anew each time) and is planned per element."""
+    if postgres:
+        return column == any_(bindparam(name, type_=ARRAY(Integer())))
+    return column.in_(bindparam(name, expanding=True, type_=Integer()))
 
 
 def _row(kind: str, a: Any, b: Any = None, v: Any = None) -> list[ColumnElement[Any]]:
@@ -54,61 +62,63 @@ def _active(ban: Any) -> ColumnElement[bool]:
     return or_(ban.c.expires.is_(None), ban.c.expires > NOW)
 
 
-def _creator_branches() -> list[Select[Any]]:
+def _creator_branches(pg: bool) -> list[Select[Any]]:
     """What any viewer sees of the creators: bans in the community, moderators, admins."""
     ban, mod, user = t.community_person_ban, t.community_moderator, t.local_user
     return [
         select(*_row("creator_ban", ban.c.community_id, ban.c.person_id))
-        .where(ban.c.community_id.in_(COMMUNITIES), ban.c.person_id.in_(CREATORS), _active(ban)),
+        .where(_in(ban.c.community_id, "communities", pg), _in(ban.c.person_id, "creators", pg),
+               _active(ban)),
         select(*_row("creator_mod", mod.c.community_id, mod.c.person_id))
-        .where(mod.c.community_id.in_(COMMUNITIES), mod.c.person_id.in_(CREATORS)),
+        .where(_in(mod.c.community_id, "communities", pg), _in(mod.c.person_id, "creators", pg)),
         select(*_row("admin", user.c.person_id))
-        .where(user.c.person_id.in_(CREATORS), user.c.admin),
+        .where(_in(user.c.person_id, "creators", pg), user.c.admin),
     ]
 
 
-def _viewer_branches() -> list[Select[Any]]:
+def _viewer_branches(pg: bool) -> list[Select[Any]]:
     """The viewer's relations to the communities and creators of a page."""
     ban, follow, block = t.community_person_ban, t.community_follower, t.person_block
     pending = case((follow.c.pending, 1), else_=0)
     return [
         select(*_row("banned", ban.c.community_id))
-        .where(ban.c.person_id == ME, ban.c.community_id.in_(COMMUNITIES), _active(ban)),
+        .where(ban.c.person_id == ME, _in(ban.c.community_id, "communities", pg), _active(ban)),
         select(*_row("follow", follow.c.community_id, v=pending))
-        .where(follow.c.person_id == ME, follow.c.community_id.in_(COMMUNITIES)),
+        .where(follow.c.person_id == ME, _in(follow.c.community_id, "communities", pg)),
         select(*_row("blocked", block.c.target_id))
-        .where(block.c.person_id == ME, block.c.target_id.in_(CREATORS)),
+        .where(block.c.person_id == ME, _in(block.c.target_id, "creators", pg)),
     ]
 
 
-def _mine(kind: str, table: Any, key: str, value: Any = None) -> Select[Any]:
+def _mine(pg: bool, kind: str, table: Any, key: str, value: Any = None) -> Select[Any]:
     return (select(*_row(kind, table.c[key], v=value))
-            .where(table.c.person_id == ME, table.c[key].in_(IDS)))
+            .where(table.c.person_id == ME, _in(table.c[key], "ids", pg)))
 
 
 @cache
-def comment_flags_statement(anonymous: bool) -> Any:
-    """Parameters: now, creators, communities; logged in also me and ids (comment ids)."""
+def comment_flags_statement(anonymous: bool, pg: bool) -> Any:
+    """Parameters: now, creators, communities; logged in also me and ids (comment ids).
+    ``pg``: for PostgreSQL (list parameters as arrays)."""
     if anonymous:
-        return union_all(*_creator_branches())
+        return union_all(*_creator_branches(pg))
     saved, like = t.comment_saved, t.comment_like
-    return union_all(*_creator_branches(), *_viewer_branches(),
-                     _mine("saved", saved, "comment_id"),
-                     _mine("vote", like, "comment_id", like.c.score))
+    return union_all(*_creator_branches(pg), *_viewer_branches(pg),
+                     _mine(pg, "saved", saved, "comment_id"),
+                     _mine(pg, "vote", like, "comment_id", like.c.score))
 
 
 @cache
-def post_flags_statement(anonymous: bool) -> Any:
+def post_flags_statement(anonymous: bool, pg: bool) -> Any:
     """Parameters: now, creators, communities; logged in also me and ids (post ids)."""
     if anonymous:
-        return union_all(*_creator_branches())
+        return union_all(*_creator_branches(pg))
     like, seen = t.post_like, t.person_post_aggregates
-    return union_all(*_creator_branches(), *_viewer_branches(),
-                     _mine("saved", t.post_saved, "post_id"),
-                     _mine("read", t.post_read, "post_id"),
-                     _mine("hidden", t.post_hide, "post_id"),
-                     _mine("vote", like, "post_id", like.c.score),
-                     _mine("seen", seen, "post_id", seen.c.read_comments))
+    return union_all(*_creator_branches(pg), *_viewer_branches(pg),
+                     _mine(pg, "saved", t.post_saved, "post_id"),
+                     _mine(pg, "read", t.post_read, "post_id"),
+                     _mine(pg, "hidden", t.post_hide, "post_id"),
+                     _mine(pg, "vote", like, "post_id", like.c.score),
+                     _mine(pg, "seen", seen, "post_id", seen.c.read_comments))
 
 
 @dataclass

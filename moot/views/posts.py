@@ -197,7 +197,8 @@ def _by_id(anonymous: bool, mod_or_admin: bool) -> Select[Any]:
 def with_flags(conn: Connection, rows: list[dict[str, Any]], viewer_id: int | None,
                now: datetime) -> list[dict[str, Any]]:
     """PostViews of rows of ``_CORE``, with the flags of the viewer (None: anonymous)."""
-    flags = read_flags(conn, post_flags_statement(viewer_id is None), viewer_id, now,
+    statement = post_flags_statement(viewer_id is None, conn.dialect.name != "sqlite")
+    flags = read_flags(conn, statement, viewer_id, now,
                        (row["p_id"] for row in rows), (row["p_creator_id"] for row in rows),
                        (row["c_id"] for row in rows))
     set_post_flags(rows, flags, viewer_id is None)
