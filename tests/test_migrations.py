@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
@@ -50,6 +51,9 @@ def _empty(database_url: str) -> None:
     db.dispose()
 
 
+# SQLite cannot reflect indexes on expressions (ix_comment_post_parent); the test still checks
+# that both ways create them (_objects), and PostgreSQL compares them in full.
+@pytest.mark.filterwarnings("ignore:.*expression-based index")
 def test_fresh_and_migrated_schemas_match_the_tables(database_url: str) -> None:
     # The test database was created fresh (create_fresh) from the template.
     fresh = Database(make_engine(database_url, pool_size=1))

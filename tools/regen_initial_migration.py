@@ -20,6 +20,9 @@ TARGET = ROOT / "moot/db/migrations/versions/0001_initial.py"
 EXTRA = '''
 
 def _dialect_specific_upgrade() -> None:
+    # Indexes on expressions: autogenerate skips them, since SQLite cannot reflect them.
+    op.create_index("ix_comment_post_parent", "comment",
+                    ["post_id", sa.text("rtrim(path, '0123456789')")])
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
         for statement in search_sql.sqlite_statements():

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, func, insert, select, text, update
+from sqlalchemy.schema import CreateIndex, DropIndex
 
 from moot.actions.activity import refresh_active_counts
 from moot.bench.forum import ACTIVE_WINDOWS, Forum, Ids, Scale
@@ -116,7 +117,9 @@ def _without_secondary_indexes(conn: Connection) -> Iterator[None]:
     indexes = [ix for table in _seeded_tables() for ix in table.indexes if not ix.unique]
     with conn.begin():
         for ix in indexes:
-            ix.drop(conn, checkfirst=True)
+            # IF EXISTS rather than checkfirst: SQLite cannot reflect an index on an expression
+            # (ix_comment_post_parent), so checkfirst would not see it.
+            conn.execute(DropIndex(ix, if_exists=True))
         for _table, fts, _cols in FTS_SOURCES:
             if sqlite:
                 for suffix in ("ai", "ad", "au"):
@@ -128,7 +131,7 @@ def _without_secondary_indexes(conn: Connection) -> Iterator[None]:
     finally:
         with conn.begin():
             for ix in indexes:
-                ix.create(conn, checkfirst=True)
+                conn.execute(CreateIndex(ix, if_not_exists=True))
             _restore_full_text(conn, sqlite)
 
 

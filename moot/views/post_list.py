@@ -48,10 +48,9 @@ from moot.views.posts import (
     my_like,
     my_read,
     my_saved,
-    post_view_from,
     post_view_select,
+    views_by_ids,
 )
-from moot.views.shape import plain_rows
 
 LIMIT_DEFAULT = 10
 ME = bindparam("me", type_=Integer())
@@ -228,18 +227,9 @@ def _statement(shape: Shape, index: int, resumed: bool, matching: Any
     return ordered.limit(LIMIT).offset(OFFSET), query
 
 
-@lru_cache(maxsize=2)
-def _views_statement(anonymous: bool) -> Select[Any]:
-    """The views of the page's posts; parameters: ids, me, now."""
-    return post_view_select(None if anonymous else ME, NOW).where(
-        t.post.c.id.in_(bindparam("ids", expanding=True)))
-
-
 def _views(conn: Connection, anonymous: bool, ids: list[int], params: dict[str, Any]
            ) -> list[dict[str, Any]]:
-    rows = plain_rows(conn.execute(_views_statement(anonymous), {**params, "ids": ids}))
-    by_id = {row["p_id"]: post_view_from(row) for row in rows}
-    return [by_id[i] for i in ids]
+    return views_by_ids(conn, ids, None if anonymous else params["me"], params["now"])
 
 
 def _fetch(conn: Connection, shape: Shape, q: PostQuery, params: dict[str, Any]

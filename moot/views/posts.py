@@ -7,7 +7,17 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Integer, and_, bindparam, false, literal, null, or_, select
+from sqlalchemy import (
+    Connection,
+    Integer,
+    and_,
+    bindparam,
+    false,
+    literal,
+    null,
+    or_,
+    select,
+)
 from sqlalchemy.sql import ColumnElement, Select
 
 from moot.actions.communities import is_moderator
@@ -16,8 +26,17 @@ from moot.db import tables as t
 from moot.db.types import UtcDateTime, utcnow
 from moot.errors import MootError
 from moot.views.communities import get_community_view, moderators, subscribed_state
+from moot.views.flags import post_flags_statement, read_flags, set_post_flags
 from moot.views.people import Viewer
-from moot.views.shape import COMMUNITY, PERSON, POST, POST_COUNTS, cols, pick
+from moot.views.shape import (
+    COMMUNITY,
+    PERSON,
+    POST,
+    POST_COUNTS,
+    cols,
+    pick,
+    plain_rows,
+)
 
 # The joined tables, each under its own name so that one query can hold them all.
 creator = t.person.alias("creator")
@@ -157,15 +176,41 @@ def is_mod_or_admin(conn: Connection, viewer: Viewer | None, community_id: int) 
                                                                 viewer.person_id))
 
 
+# A post view's own rows: the post, its creator and its community. The flags come from
+# moot.views.flags in a second small query (docs/decisions/0034): with them joined in, the
+# select had 17 tables and PostgreSQL spent 10-40 ms planning it.
+_CORE = (select(*cols(t.post, "p_", POST, True), *cols(t.post, "pc_", POST_COUNTS, True),
+                *cols(creator, "u_", PERSON, True), *cols(t.community, "c_", COMMUNITY, True))
+         .select_from(t.post.outerjoin(creator, creator.c.id == t.post.c.creator_id)
+                      .join(t.community, t.community.c.id == t.post.c.community_id)))
+_CORE_BY_IDS = _CORE.where(t.post.c.id.in_(bindparam("ids", expanding=True)))
+
+
 @cache
 def _by_id(anonymous: bool, mod_or_admin: bool) -> Select[Any]:
-    """One post's view, built once per kind of viewer: building this 17-table select costs
-    about ten times what running it does. Parameters: post_id, me, now."""
+    """One post's own rows, if this kind of viewer may see it; parameters: post_id, me."""
     me = bindparam("me", type_=Integer())
-    now = bindparam("now", type_=UtcDateTime())
-    return (post_view_select(None if anonymous else me, now)
-            .where(t.post.c.id == bindparam("post_id", type_=Integer()),
-                   *_visible(anonymous, mod_or_admin, me)))
+    return _CORE.where(t.post.c.id == bindparam("post_id", type_=Integer()),
+                       *_visible(anonymous, mod_or_admin, me))
+
+
+def with_flags(conn: Connection, rows: list[dict[str, Any]], viewer_id: int | None,
+               now: datetime) -> list[dict[str, Any]]:
+    """PostViews of rows of ``_CORE``, with the flags of the viewer (None: anonymous)."""
+    statement = post_flags_statement(viewer_id is None, conn.dialect.name != "sqlite")
+    flags = read_flags(conn, statement, viewer_id, now,
+                       (row["p_id"] for row in rows), (row["p_creator_id"] for row in rows),
+                       (row["c_id"] for row in rows))
+    set_post_flags(rows, flags, viewer_id is None)
+    return [post_view_from(row) for row in rows]
+
+
+def views_by_ids(conn: Connection, ids: list[int], viewer_id: int | None,
+                 now: datetime) -> list[dict[str, Any]]:
+    """The PostViews of ``ids``, in that order (ids not found are left out)."""
+    rows = plain_rows(conn.execute(_CORE_BY_IDS, {"ids": ids}))
+    views = {view["post"]["id"]: view for view in with_flags(conn, rows, viewer_id, now)}
+    return [views[i] for i in ids if i in views]
 
 
 _COMMUNITY_OF = select(t.post.c.community_id).where(t.post.c.id == bindparam("post_id"))
@@ -176,12 +221,12 @@ def get_post_view(conn: Connection, post_id: int, viewer: Viewer | None) -> dict
     if community_id is None:
         raise MootError("couldnt_find_post", status=404)
     mod_or_admin = is_mod_or_admin(conn, viewer, community_id)
-    params = {"post_id": post_id, "now": utcnow(),
-              "me": viewer.person_id if viewer else -1}
-    row = conn.execute(_by_id(viewer is None, mod_or_admin), params).mappings().first()
-    if row is None:
+    me = viewer.person_id if viewer else None
+    rows = plain_rows(conn.execute(_by_id(viewer is None, mod_or_admin),
+                                   {"post_id": post_id, "me": -1 if me is None else me}))
+    if not rows:
         raise MootError("couldnt_find_post", status=404)
-    return post_view_from(row)
+    return with_flags(conn, rows, me, utcnow())[0]
 
 
 def post_id_for(conn: Connection, post_id: int | None, comment_id: int | None) -> int:

@@ -12,8 +12,10 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import CursorResult, Table
+from sqlalchemy import CursorResult, Table, type_coerce
 from sqlalchemy.sql import ColumnElement, FromClause
+
+from moot.db.types import UtcDateTime, UtcText, rfc3339
 
 PERSON = ("id", "name", "display_name", "avatar", "banned", "published", "updated", "actor_id",
           "bio", "local", "banner", "deleted", "matrix_user_id", "bot_account", "ban_expires",
@@ -35,13 +37,14 @@ COMMENT = ("id", "creator_id", "post_id", "content", "removed", "published", "up
 COMMENT_COUNTS = ("score", "upvotes", "downvotes", "published", "child_count")
 
 
-def rfc3339(value: datetime) -> str:
-    text = value.isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
-def cols(source: Table | FromClause, prefix: str, names: Iterable[str]) -> list[ColumnElement[Any]]:
-    return [source.c[name].label(prefix + name) for name in names]
+def cols(source: Table | FromClause, prefix: str, names: Iterable[str],
+         text_times: bool = False) -> list[ColumnElement[Any]]:
+    """``text_times``: time columns come back as their RFC 3339 text (UtcText), for views
+    that only print them; their rows then carry no ``datetime``."""
+    if not text_times:
+        return [source.c[name].label(prefix + name) for name in names]
+    return [(type_coerce(source.c[name], UtcText()) if isinstance(source.c[name].type, UtcDateTime)
+             else source.c[name]).label(prefix + name) for name in names]
 
 
 @cache
@@ -53,12 +56,10 @@ def pick(row: Mapping[Any, Any], prefix: str, names: Iterable[str]) -> dict[str,
     # Called for every entity of every row of a listing: the prefixed keys are made once.
     fields = (_prefixed(prefix, names) if isinstance(names, tuple)
               else [(name, prefix + name) for name in names])
-    out: dict[str, Any] = {}
-    for name, key in fields:
-        value = row[key]
-        if value is None:
-            continue
-        out[name] = rfc3339(value) if isinstance(value, datetime) else value
+    out = {name: value for name, key in fields if (value := row[key]) is not None}
+    for name, value in out.items():
+        if isinstance(value, datetime):
+            out[name] = rfc3339(value)
     return out
 
 

@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, inspect, select, union_all
+from sqlalchemy import func, inspect, select, text, union_all
 
 from moot.bench.forum import SCALES
 from moot.bench.seed import BENCH_PASSWORD, LOAD_ORDER, SeedError, SeedReport, seed
@@ -143,7 +143,14 @@ def test_the_seed_puts_back_every_index(seeded: SeedReport, settings: Settings) 
         for name in (*LOAD_ORDER, "community_activity"):
             table = getattr(t, name)
             wanted = {ix.name for ix in table.indexes if not ix.unique}
-            assert wanted <= {ix["name"] for ix in found.get_indexes(name)}, name
+            present = {ix["name"] for ix in found.get_indexes(name)}
+            if engine.dialect.name == "sqlite":
+                # SQLite's inspector leaves out indexes on expressions (ix_comment_post_parent).
+                with engine.connect() as conn:
+                    present |= set(conn.execute(text(
+                        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = :t"),
+                        {"t": name}).scalars())
+            assert wanted <= present, name
     finally:
         engine.dispose()
 

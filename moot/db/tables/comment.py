@@ -9,6 +9,8 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    func,
+    literal_column,
     text,
 )
 
@@ -52,6 +54,14 @@ comment = Table(
     Column("controversy_rank", Float, nullable=False, server_default=text("0")),
 )
 Index("ix_comment_post_path", comment.c.post_id, comment.c.path)
+# A tree fetch orders a thread by each comment's parent path first ("0.12.45" -> "0.12.",
+# moot.views.comments.parent_path_key). Walking this index in that order, the database sorts
+# only the first few sibling groups by rank before LIMIT 300, not the whole thread (10,000
+# comments at scale L). The path never changes, so votes do not touch this index. The query
+# must spell the expression exactly so (a literal, not a bound parameter) for it to match.
+PARENT_DIGITS = "0123456789"
+comment_parent_path = func.rtrim(comment.c.path, literal_column(f"'{PARENT_DIGITS}'"))
+Index("ix_comment_post_parent", comment.c.post_id, comment_parent_path)
 Index("ix_comment_creator_published", comment.c.creator_id, comment.c.published)
 Index("ix_comment_published", comment.c.published)
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-27 07:45:54.940103
+Create Date: 2026-11-27 07:56:12.951937
 """
 from alembic import op
 import sqlalchemy as sa
@@ -1188,6 +1188,9 @@ def downgrade() -> None:
 
 
 def _dialect_specific_upgrade() -> None:
+    # Indexes on expressions: autogenerate skips them, since SQLite cannot reflect them.
+    op.create_index("ix_comment_post_parent", "comment",
+                    ["post_id", sa.text("rtrim(path, '0123456789')")])
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
         for statement in search_sql.sqlite_statements():
