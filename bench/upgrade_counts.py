@@ -20,6 +20,7 @@ import sys
 import time
 
 from sqlalchemy import Connection, inspect
+from sqlalchemy.schema import CreateIndex
 
 from moot.db import fill_counts
 from moot.db import tables as t
@@ -42,10 +43,12 @@ def _add_schema(conn: Connection) -> list[str]:
 
 
 def _add_indexes(conn: Connection) -> None:
-    # The post indexes too: the listings' (time, score) indexes of decision 0036.
-    for table in (t.person, t.community_activity, t.post):
+    # The post and comment indexes too: the listings' (time, score) indexes of decision 0036
+    # and the tree's (post_id, parent path) of 0034. IF NOT EXISTS rather than a reflection,
+    # which SQLite cannot do for an index on an expression.
+    for table in (t.person, t.community_activity, t.post, t.comment):
         for index in table.indexes:
-            index.create(conn, checkfirst=True)
+            conn.execute(CreateIndex(index, if_not_exists=True))
 
 
 def upgrade(url: str) -> None:
