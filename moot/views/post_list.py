@@ -219,6 +219,15 @@ def _statement(shape: Shape, index: int, resumed: bool, matching: Any
              .where(*filters(shape), *segment.where))
     if matching is not None:
         query = query.where(t.post.c.id.in_(matching))
+    if shape.listing_type == "Subscribed" and segment.decays_with is not None:
+        # What the follow join says, again, as a test the database makes on the (time,
+        # score, community) index while it walks the window, before it reads a row or joins
+        # anything: a pilot for quiet followed communities walked 20,000 rows at L, 100 ms.
+        # ``+ 0``: the walk stays on the time index (seeking each followed community instead
+        # reads all of their week, then sorts it).
+        follows = t.community_follower
+        query = query.where((t.post.c.community_id + 0).in_(
+            select(follows.c.community_id).where(follows.c.person_id == ME)))
     if resumed:
         query = query.where(after(segment.keys))
     labels = [(k.expr.label(f"k{i}"), k.desc) for i, k in enumerate(segment.keys)]

@@ -48,14 +48,16 @@ post = Table(
     Column("newest_comment_time_necro", UtcDateTime, nullable=False),
     Column("controversy_rank", Float, nullable=False, server_default=text("0")),
 )
-# With the score, the hot-style listings bound their candidates from the index alone, before
-# reading a row (moot/views/post_list.py, decision 0036); New and Old walk them by time.
-Index("ix_post_published_score", post.c.published, post.c.score)
+# With the score and community, the hot-style listings bound their candidates (and Subscribed
+# checks follows) from the index alone, before reading a row (moot/views/post_bounds.py,
+# decision 0036); New and Old walk them by time.
+Index("ix_post_published_score", post.c.published, post.c.score, post.c.community_id)
 Index("ix_post_community_published", post.c.community_id, post.c.published)
 Index("ix_post_creator_published", post.c.creator_id, post.c.published)
 Index("ix_post_score", post.c.score)
 Index("ix_post_newest_comment_time", post.c.newest_comment_time)
-Index("ix_post_necro_score", post.c.newest_comment_time_necro, post.c.score)
+Index("ix_post_necro_score", post.c.newest_comment_time_necro, post.c.score,
+      post.c.community_id)
 Index("ix_post_community_necro", post.c.community_id, post.c.newest_comment_time_necro)
 Index("ix_post_comments", post.c.comments)
 Index("ix_post_controversy", post.c.controversy_rank)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-27 07:56:12.951937
+Create Date: 2026-11-27 07:58:28.598442
 """
 from alembic import op
 import sqlalchemy as sa
@@ -553,9 +553,9 @@ def upgrade() -> None:
         batch_op.create_index('ix_post_creator_published', ['creator_id', 'published'], unique=False)
         batch_op.create_index('ix_post_featured_community', ['community_id', 'published'], unique=False, sqlite_where=sa.text('featured_community = 1'), postgresql_where='featured_community')
         batch_op.create_index('ix_post_featured_local', ['published'], unique=False, sqlite_where=sa.text('featured_local = 1'), postgresql_where='featured_local')
-        batch_op.create_index('ix_post_necro_score', ['newest_comment_time_necro', 'score'], unique=False)
+        batch_op.create_index('ix_post_necro_score', ['newest_comment_time_necro', 'score', 'community_id'], unique=False)
         batch_op.create_index('ix_post_newest_comment_time', ['newest_comment_time'], unique=False)
-        batch_op.create_index('ix_post_published_score', ['published', 'score'], unique=False)
+        batch_op.create_index('ix_post_published_score', ['published', 'score', 'community_id'], unique=False)
         batch_op.create_index('ix_post_score', ['score'], unique=False)
         batch_op.create_index('ix_post_url', ['url'], unique=False)
 
