@@ -15,10 +15,11 @@ from starlette.types import Receive, Scope, Send
 from moot import web
 from moot.api.errors import CrashGuard, install_error_handlers
 from moot.api.page_cache import ChangeProbe, PageCache, PageStore
-from moot.api.ratelimit import RateLimitMiddleware
+from moot.api.ratelimit import Buckets, RateLimitMiddleware
 from moot.api.timing import ServerTiming
 from moot.api.v3 import routers as v3_routers
 from moot.api.v3.deps import Api
+from moot.api.vote_door import VoteDoor, is_vote
 from moot.config import Settings
 from moot.context import Context
 from moot.db.engine import Database, make_engine
@@ -33,9 +34,11 @@ warnings.filterwarnings("ignore", message="The 'alias' attribute with value")
 
 
 class MootApp(FastAPI):
-    """FastAPI, with the inbox door asked first: deliveries skip the whole stack below."""
+    """FastAPI, with the inbox and vote doors asked first: deliveries and votes skip the whole
+    stack below."""
 
     inbox_door: InboxDoor
+    vote_door: VoteDoor | None = None  # None sends votes through FastAPI (tests compare both)
     threads: int = 0  # request threads wanted; set on the first request, inside the loop
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -47,6 +50,8 @@ class MootApp(FastAPI):
             self.threads = 0
         if is_delivery(scope):
             await self.inbox_door(scope, receive, send)
+        elif self.vote_door is not None and is_vote(scope):
+            await self.vote_door(scope, receive, send, super().__call__)
         else:
             await super().__call__(scope, receive, send)
 
@@ -62,6 +67,8 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
                  openapi_url="/api/v3/openapi.json", docs_url="/api/v3/docs", redoc_url=None)
     app.state.ctx = ctx
     app.inbox_door = InboxDoor(ctx)
+    buckets = Buckets()  # one set for the rate-limit layer and the vote door
+    app.vote_door = VoteDoor(ctx, buckets)
     app.threads = settings.threads
     install_error_handlers(app)
     for router in v3_routers():
@@ -80,7 +87,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
                                      settings.page_cache_mb * 1024 * 1024)
     app.add_middleware(PageCache, store=app.state.page_cache)
     # Outside the cache, so that stored answers count against the limits too, as in Lemmy.
-    app.add_middleware(RateLimitMiddleware)
+    app.add_middleware(RateLimitMiddleware, buckets=buckets)
     # Lemmy's default: any origin, method and header (browser apps such as Voyager need it).
     # Outside the limits and the cache: refusals and stored answers get the headers too.
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"],

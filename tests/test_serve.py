@@ -72,3 +72,41 @@ def test_processes_share_rate_limits_and_see_site_changes_at_once(tmp_path: Path
         assert statuses.count(400) == 20
     finally:
         server.stop()
+
+
+def test_votes_through_both_processes_count_once_each(tmp_path: Path) -> None:
+    """The vote door's writer runs in each process; their batches queue on the file lock."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    server = start_server(f"sqlite:///{tmp_path}/moot.db", processes="2")
+    try:
+        jwt = httpx.post(server.url + "/api/v3/user/login", json={
+            "username_or_email": ADMIN_NAME, "password": ADMIN_PASSWORD}).json()["jwt"]
+        admin = {"Authorization": f"Bearer {jwt}"}
+        assert httpx.put(server.url + "/api/v3/site", json={"registration_mode": "Open"},
+                         headers=admin).status_code == 200
+        community = httpx.post(server.url + "/api/v3/community", json={
+            "name": "votes", "title": "Votes"}, headers=admin).json()
+        post = httpx.post(server.url + "/api/v3/post", json={
+            "name": "Vote here", "community_id": community["community_view"]["community"]["id"],
+        }, headers=admin).json()["post_view"]["post"]
+        tokens = [httpx.post(server.url + "/api/v3/user/register", json={
+            "username": f"voter{i}", "password": "password-123",
+            "password_verify": "password-123"},  # each from its own address: its own bucket
+            headers={"X-Forwarded-For": f"10.0.0.{i}"}).json()["jwt"] for i in range(6)]
+
+        def vote(token: str) -> int:
+            with httpx.Client() as client:  # a new connection: either process may answer
+                answer = client.post(server.url + "/api/v3/post/like",
+                                     json={"post_id": post["id"], "score": 1},
+                                     headers={"Authorization": f"Bearer {token}"})
+            assert answer.status_code == 200, answer.text
+            return int(answer.json()["post_view"]["my_vote"])
+
+        with ThreadPoolExecutor(6) as pool:
+            assert list(pool.map(vote, tokens * 3)) == [1] * 18
+        counts = httpx.get(server.url + "/api/v3/post", params={"id": post["id"]}
+                           ).json()["post_view"]["counts"]
+        assert (counts["upvotes"], counts["score"]) == (7, 7)
+    finally:
+        server.stop()

@@ -210,23 +210,33 @@ def do_like_comment(ctx: Context, viewer: Viewer, comment_id: int, score: int) -
     """Replaces the viewer's vote; returns the notified users of the comment, as Lemmy does."""
     check_vote(ctx, viewer, score)
     with ctx.db.write() as conn:
-        comment = load_comment(conn, comment_id)
-        community_for_user_action(conn, viewer, comment.community_id)
-        if comment.deleted or comment.removed:
-            # Lemmy 0.19 lets this through; a vote nobody can see is better refused (as posts do).
-            raise MootError("deleted")
-        like = t.comment_like
-        mine = (like.c.comment_id == comment_id, like.c.person_id == viewer.person_id)
-        old = conn.execute(delete(like).where(*mine).returning(like.c.score)).scalar() or 0
-        if score:
-            conn.execute(insert(like).values(comment_id=comment_id, person_id=viewer.person_id,
-                                             post_id=comment.post_id, score=score,
-                                             published=utcnow()))
-        if old != score:
-            apply_comment_vote(conn, comment_id, comment.creator_id, old, score)
-        federate_vote(ctx, conn, viewer.person_id, comment.ap_id, comment.community_id, old,
-                      score)
+        comment = check_like_comment(conn, viewer, comment_id)
+        apply_like_comment(ctx, conn, viewer, comment, score)
         return reply_recipients(conn, comment_id)
+
+
+def check_like_comment(conn: Connection, viewer: Viewer, comment_id: int) -> Any:
+    """The comment, if the viewer may vote on it (after check_vote); writes nothing."""
+    comment = load_comment(conn, comment_id)
+    community_for_user_action(conn, viewer, comment.community_id)
+    if comment.deleted or comment.removed:
+        # Lemmy 0.19 lets this through; a vote nobody can see is better refused (as posts do).
+        raise MootError("deleted")
+    return comment
+
+
+def apply_like_comment(ctx: Context, conn: Connection, viewer: Viewer, comment: Any,
+                       score: int) -> None:
+    like = t.comment_like
+    mine = (like.c.comment_id == comment.id, like.c.person_id == viewer.person_id)
+    old = conn.execute(delete(like).where(*mine).returning(like.c.score)).scalar() or 0
+    if score:
+        conn.execute(insert(like).values(comment_id=comment.id, person_id=viewer.person_id,
+                                         post_id=comment.post_id, score=score,
+                                         published=utcnow()))
+    if old != score:
+        apply_comment_vote(conn, comment.id, comment.creator_id, old, score)
+    federate_vote(ctx, conn, viewer.person_id, comment.ap_id, comment.community_id, old, score)
 
 
 def do_save_comment(ctx: Context, viewer: Viewer, comment_id: int, save: bool) -> None:

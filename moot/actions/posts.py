@@ -263,20 +263,32 @@ def do_like_post(ctx: Context, viewer: Viewer, post_id: int, score: int) -> int:
     """Replace the viewer's vote (0 removes it) and keep the post's and creator's scores."""
     check_vote(ctx, viewer, score)
     with ctx.db.write() as conn:
-        post = load_post(conn, post_id, lock=True)
-        community_for_user_action(conn, viewer, post["community_id"])
-        if post["deleted"] or post["removed"]:
-            # Lemmy 0.19 lets this through; a vote nobody can see is better refused.
-            raise MootError("deleted")
-        mine = {"post_id": post_id, "person_id": viewer.person_id}
-        old = conn.execute(_UNVOTE, mine).scalar()
-        if score != 0:
-            conn.execute(_VOTE, {**mine, "score": score, "published": utcnow()})
-        apply_post_vote(conn, post, old or 0, score)
-        _mark_read(conn, viewer.person_id, [post_id])
-        federate_vote(ctx, conn, viewer.person_id, post["ap_id"], post["community_id"],
-                      old or 0, score)
+        post = check_like_post(conn, viewer, post_id)
+        apply_like_post(ctx, conn, viewer, post, score)
     return int(post["community_id"])
+
+
+def check_like_post(conn: Connection, viewer: Viewer, post_id: int) -> dict[str, Any]:
+    """The post, if the viewer may vote on it (after check_vote). Writes nothing, so that a
+    refused vote in a batch (actions/vote_batch.py) leaves nothing to undo."""
+    post = load_post(conn, post_id, lock=True)
+    community_for_user_action(conn, viewer, post["community_id"])
+    if post["deleted"] or post["removed"]:
+        # Lemmy 0.19 lets this through; a vote nobody can see is better refused.
+        raise MootError("deleted")
+    return post
+
+
+def apply_like_post(ctx: Context, conn: Connection, viewer: Viewer, post: dict[str, Any],
+                    score: int) -> None:
+    mine = {"post_id": post["id"], "person_id": viewer.person_id}
+    old = conn.execute(_UNVOTE, mine).scalar()
+    if score != 0:
+        conn.execute(_VOTE, {**mine, "score": score, "published": utcnow()})
+    apply_post_vote(conn, post, old or 0, score)
+    _mark_read(conn, viewer.person_id, [post["id"]])
+    federate_vote(ctx, conn, viewer.person_id, post["ap_id"], post["community_id"],
+                  old or 0, score)
 
 
 def do_save_post(ctx: Context, viewer: Viewer, post_id: int, save: bool) -> None:
