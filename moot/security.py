@@ -18,7 +18,11 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from moot.errors import MootError
 
-_hasher = PasswordHasher()
+# OWASP's Argon2id minimum (19 MiB, 2 passes, 1 lane), not argon2-cffi's default of 64 MiB:
+# every login or sign-up in flight holds that memory, and eight at once took a 2-core server
+# over 500 MB (docs/decisions/0037). Hashes made with other parameters still verify, and are
+# made again with these at the next login (needs_rehash).
+_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 
 
 @functools.cache
