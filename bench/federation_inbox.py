@@ -29,7 +29,6 @@ import asyncio
 import json
 import os
 import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -46,6 +45,7 @@ from moot.actions.people import do_login
 from moot.actions.posts import PostForm, do_create_post
 from moot.actions.remote import RemoteActor, do_upsert_remote_actor
 from moot.actions.site import do_bootstrap
+from moot.bench.serving import serve
 from moot.config import Settings
 from moot.context import Context
 from moot.db import tables as t
@@ -99,7 +99,7 @@ def signed_requests(port: int, posts: list[str], people: list[tuple[str, str]]) 
             body = json.dumps({"id": f"{REMOTE}/activities/like/{n}-{m}", "type": "Like",
                                "actor": actor, "object": post}).encode()
             headers = sign_headers("POST", inbox, actor + "#main-key", private, body)
-            head = [f"POST /inbox HTTP/1.1", f"Content-Length: {len(body)}"]
+            head = ["POST /inbox HTTP/1.1", f"Content-Length: {len(body)}"]
             head += [f"{name}: {value}" for name, value in headers.items()
                      if name.lower() != "content-length"]
             out.append(("\r\n".join(head) + "\r\n\r\n").encode() + body)
@@ -140,21 +140,6 @@ def _cpu_seconds(pid: int) -> float:
     return total
 
 
-def _serve(url: str, public_url: str, port: int, processes: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "MOOT_DATABASE_URL": url, "MOOT_PUBLIC_URL": public_url,
-           "MOOT_FEDERATION_WORKER": "0", "MOOT_LOG_LEVEL": "warning"}
-    proc = subprocess.Popen([sys.executable, "-m", "moot.cli", "serve", "--host", HOST,
-                             "--port", str(port), "--processes", str(processes)], env=env)
-    for _ in range(500):
-        try:
-            with socket.create_connection((HOST, port), timeout=0.2):
-                return proc
-        except OSError:
-            time.sleep(0.02)
-    proc.kill()
-    raise SystemExit("the server did not start")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--activities", type=int, default=6000)
@@ -176,7 +161,9 @@ def main() -> None:
         ctx = Context(settings, db)
         posts, people = build(ctx, args.actors, max(1, args.activities // args.actors))
         requests = signed_requests(port, posts, people)
-        proc = _serve(url, public_url, port, args.processes)
+        proc = serve(HOST, port, args.processes, {"MOOT_DATABASE_URL": url,
+                                                  "MOOT_PUBLIC_URL": public_url,
+                                                  "MOOT_FEDERATION_WORKER": "0"})
         try:
             # The load generator runs on uvloop, as the server does, so that less of the two
             # cores goes to it; its own CPU time is reported beside the server's.

@@ -24,7 +24,6 @@ import json
 import os
 import random
 import socket
-import subprocess
 import sys
 import time
 from datetime import date
@@ -37,6 +36,7 @@ from sqlalchemy import select, update
 
 from moot.actions.people import do_login
 from moot.bench.seed import BENCH_PASSWORD
+from moot.bench.serving import serve
 from moot.config import Settings
 from moot.context import Context
 from moot.db import tables as t
@@ -119,20 +119,6 @@ def _cpu_seconds(pid: int) -> float:
     return total
 
 
-def _serve(url: str, port: int, processes: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "MOOT_DATABASE_URL": url, "MOOT_LOG_LEVEL": "warning"}
-    proc = subprocess.Popen([sys.executable, "-m", "moot.cli", "serve", "--host", HOST,
-                             "--port", str(port), "--processes", str(processes)], env=env)
-    for _ in range(1500):
-        try:
-            with socket.create_connection((HOST, port), timeout=0.2):
-                return proc
-        except OSError:
-            time.sleep(0.02)
-    proc.kill()
-    raise SystemExit("the server did not start")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", default="S")
@@ -147,7 +133,7 @@ def main() -> None:
     rng = random.Random(6)
     votes = [vote_requests(posts, token, 2000, rng) for token in tokens]
     port = _free_port()
-    proc = _serve(url, port, args.processes)
+    proc = serve(HOST, port, args.processes, {"MOOT_DATABASE_URL": url})
     try:
         uvloop.run(load(port, votes[:4], 1, 1.0))  # warm-up: imports, statements, caches
         load_before = os.getloadavg()[0]
