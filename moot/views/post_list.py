@@ -219,7 +219,8 @@ def _statement(shape: Shape, index: int, resumed: bool, matching: Any
              .where(*filters(shape), *segment.where))
     if matching is not None:
         query = query.where(t.post.c.id.in_(matching))
-    if shape.listing_type == "Subscribed" and segment.decays_with is not None:
+    if (shape.listing_type == "Subscribed" and not shape.anonymous
+            and segment.decays_with is not None):
         # What the follow join says, again, as a test the database makes on the (time,
         # score, community) index while it walks the window, before it reads a row or joins
         # anything: a pilot for quiet followed communities walked 20,000 rows at L, 100 ms.
