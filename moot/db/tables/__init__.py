@@ -13,7 +13,6 @@ from moot.db.tables.base import metadata
 from moot.db.tables.comment import comment, comment_like, comment_reply, comment_saved
 from moot.db.tables.community import (
     community,
-    community_activity,
     community_block,
     community_follower,
     community_moderator,
@@ -56,7 +55,6 @@ from moot.db.tables.site import (
     local_site_rate_limit,
     secret,
     site,
-    site_aggregates,
 )
 from moot.db.tables.site_admin import (
     captcha_answer,
@@ -84,7 +82,6 @@ __all__ = [
     "comment_report",
     "comment_saved",
     "community",
-    "community_activity",
     "community_block",
     "community_follower",
     "community_moderator",
@@ -131,7 +128,6 @@ __all__ = [
     "registration_application",
     "secret",
     "site",
-    "site_aggregates",
     "site_language",
     "tagline",
 ]
