@@ -45,7 +45,7 @@ from moot.actions.people import do_login
 from moot.actions.posts import PostForm, do_create_post
 from moot.actions.remote import RemoteActor, do_upsert_remote_actor
 from moot.actions.site import do_bootstrap
-from moot.bench.serving import serve
+from moot.bench.serving import cpu_seconds, serve
 from moot.config import Settings
 from moot.context import Context
 from moot.db import tables as t
@@ -130,16 +130,6 @@ async def _send_all(port: int, requests: list[bytes], connections: int) -> dict[
     return statuses
 
 
-def _cpu_seconds(pid: int) -> float:
-    """CPU time of the server and of the processes it forked (``--processes``)."""
-    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    total = 0.0
-    for each in [pid, *map(int, children)]:
-        fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
-        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--activities", type=int, default=6000)
@@ -168,10 +158,10 @@ def main() -> None:
             # The load generator runs on uvloop, as the server does, so that less of the two
             # cores goes to it; its own CPU time is reported beside the server's.
             uvloop.run(_send_all(port, requests[:50], 2))  # warm-up: imports, key cache
-            cpu0, start = _cpu_seconds(proc.pid), time.perf_counter()
+            cpu0, start = cpu_seconds(proc.pid), time.perf_counter()
             client0 = time.process_time()
             statuses = uvloop.run(_send_all(port, requests[50:], args.connections))
-            wall, cpu = time.perf_counter() - start, _cpu_seconds(proc.pid) - cpu0
+            wall, cpu = time.perf_counter() - start, cpu_seconds(proc.pid) - cpu0
             client_cpu = time.process_time() - client0
         finally:
             proc.terminate()

@@ -36,7 +36,7 @@ from sqlalchemy import select, update
 
 from moot.actions.people import do_login
 from moot.bench.seed import BENCH_PASSWORD
-from moot.bench.serving import serve
+from moot.bench.serving import cpu_seconds, serve
 from moot.config import Settings
 from moot.context import Context
 from moot.db import tables as t
@@ -109,16 +109,6 @@ async def load(port: int, votes: list[list[bytes]], readers: int,
             "vote_statuses": vote_statuses, "read_statuses": read_statuses}
 
 
-def _cpu_seconds(pid: int) -> float:
-    """CPU time of the server and of the processes it forked (``--processes``)."""
-    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    total = 0.0
-    for each in [pid, *map(int, children)]:
-        fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
-        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", default="S")
@@ -137,10 +127,10 @@ def main() -> None:
     try:
         uvloop.run(load(port, votes[:4], 1, 1.0))  # warm-up: imports, statements, caches
         load_before = os.getloadavg()[0]
-        cpu0, client0, start = _cpu_seconds(proc.pid), time.process_time(), time.perf_counter()
+        cpu0, client0, start = cpu_seconds(proc.pid), time.process_time(), time.perf_counter()
         seen = uvloop.run(load(port, votes, args.readers, args.seconds))
         wall = time.perf_counter() - start
-        cpu, client_cpu = _cpu_seconds(proc.pid) - cpu0, time.process_time() - client0
+        cpu, client_cpu = cpu_seconds(proc.pid) - cpu0, time.process_time() - client0
     finally:
         proc.terminate()
         proc.wait(10)

@@ -1,4 +1,5 @@
-"""Start ``moot serve`` as a child process for a benchmark script, and wait for its port."""
+"""Start ``moot serve`` as a child process for a benchmark script, wait for its port, and read
+its CPU time."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 WAIT_S = 30.0
 
@@ -26,3 +28,13 @@ def serve(host: str, port: int, processes: int, env: dict[str, str]) -> subproce
             time.sleep(0.02)
     proc.kill()
     raise SystemExit("the server did not start")
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time of the server and of the processes it forked (``--processes``)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    total = 0.0
+    for each in [pid, *map(int, children)]:
+        fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
