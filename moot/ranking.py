@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import math
 from datetime import datetime, timedelta
-
 from typing import Any
 
-from sqlalchemy import Float, and_, case, literal
+from sqlalchemy import Float
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import ColumnElement
-from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.expression import bindparam
+from sqlalchemy.sql.functions import FunctionElement
 
 from moot.db.types import UtcDateTime
 
@@ -111,13 +110,3 @@ def hot_rank_sql(score: ColumnElement[int], time: ColumnElement[datetime],
     if isinstance(now, datetime):
         now = bindparam(None, now, type_=UtcDateTime())
     return _HotRank(score, time, now)
-
-
-def hot_rank_cut_sql(score: ColumnElement[int], time: ColumnElement[datetime],
-                     now: datetime) -> ColumnElement[float]:
-    """``hot_rank_sql`` that calls the function only inside the seven days where a rank is
-    above zero: the same values, but on SQLite the function is Python, and a big old thread
-    paid a Python call per comment (about 1.5 µs each, 3,000 per tree fetch) to rank zero."""
-    inside = and_(time > bindparam(None, now - HOT_WINDOW, type_=UtcDateTime()),
-                  time < bindparam(None, now, type_=UtcDateTime()))
-    return case((inside, hot_rank_sql(score, time, now)), else_=literal(0.0, Float()))

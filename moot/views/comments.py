@@ -27,7 +27,7 @@ from moot.db import tables as t
 from moot.db.tables.comment import comment_parent_path
 from moot.db.types import UtcDateTime, utcnow
 from moot.errors import MootError
-from moot.ranking import hot_rank_cut_sql
+from moot.ranking import hot_rank_sql
 from moot.views.communities import find_community_id, subscribed_state
 from moot.views.flags import comment_flags_statement, read_flags, set_comment_flags
 from moot.views.languages import chosen_languages, in_languages
@@ -212,7 +212,7 @@ def comment_order(sort: str | None, now: datetime) -> list[ColumnElement[Any]]:
         "Top": [c.score.desc()],
         "New": [c.published.desc()],
         "Controversial": [c.controversy_rank.desc()],
-    }.get(sort or "Hot", [hot_rank_cut_sql(c.score, c.published, now).desc(), c.score.desc()])
+    }.get(sort or "Hot", [hot_rank_sql(c.score, c.published, now).desc(), c.score.desc()])
     return [*keys, c.id.desc()]
 
 

@@ -53,7 +53,7 @@ TOP_WINDOWS: dict[str, tuple[float, int]] = {
 # The parameters every listing statement may use (one object each, shared by all statements).
 NOW = bindparam("now", type_=UtcDateTime())
 CUT = bindparam("cut", type_=UtcDateTime())  # the start of the hot window: now - 7 days
-# A ranked segment's bounds for one page (post_list.tighten): no candidate is older than
+# A ranked segment's bounds for one page (post_bounds.hot_bounds): no candidate is older than
 # ``floor`` or ranks (unscaled) below ``least``. By default they bound nothing: cut and 0.
 FLOOR = bindparam("floor", type_=UtcDateTime())
 LEAST = bindparam("least", type_=Float())
