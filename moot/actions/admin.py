@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, update
 
 from moot.actions.comments import count_comment
+from moot.actions.counts import count_post, count_site
 from moot.context import Context
 from moot.db import tables as t
 from moot.db.types import utcnow
@@ -105,16 +106,8 @@ def remove_person_data(conn: Connection, person_id: int) -> None:
         conn.execute(update(t.post).where(t.post.c.id == post["id"]).values(removed=True))
         if not post["deleted"]:
             fresh = conn.execute(select(t.post).where(t.post.c.id == post["id"])).mappings().one()
-            _uncount_post(conn, dict(fresh))
+            count_post(conn, dict(fresh), -1)
     _remove_first_moderated(conn, person_id)
-
-
-def _uncount_post(conn: Connection, post: dict[str, Any]) -> None:
-    conn.execute(update(t.person).where(t.person.c.id == post["creator_id"])
-                 .values(post_count=t.person.c.post_count - 1))
-    conn.execute(update(t.community).where(t.community.c.id == post["community_id"])
-                 .values(posts=t.community.c.posts - 1,
-                         comments=t.community.c.comments - post["comments"]))
 
 
 def _remove_first_moderated(conn: Connection, person_id: int) -> None:
@@ -125,7 +118,11 @@ def _remove_first_moderated(conn: Connection, person_id: int) -> None:
              .join(first, (first.c.community_id == mod.c.community_id)
                    & (first.c.first == mod.c.published))
              .where(mod.c.person_id == person_id))
+    counted = conn.execute(select(func.count()).select_from(t.community).where(
+        t.community.c.id.in_(owned), t.community.c.local.is_(True),
+        t.community.c.deleted.is_(False), t.community.c.removed.is_(False))).scalar_one()
     conn.execute(update(t.community).where(t.community.c.id.in_(owned)).values(removed=True))
+    count_site(conn, communities=-counted)
 
 
 def do_add_admin(ctx: Context, admin: Viewer, person_id: int, added: bool) -> None:

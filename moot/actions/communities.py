@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
 from moot.actions.content_filters import check_slurs, remove_slurs
+from moot.actions.counts import count_site
 from moot.context import Context
 from moot.db import tables as t
 from moot.db.types import utcnow
@@ -78,6 +79,7 @@ def do_create_community(ctx: Context, viewer: Viewer, form: CommunityForm) -> in
         ).returning(t.community.c.id)).scalar_one())
         conn.execute(insert(t.community_moderator).values(
             community_id=community_id, person_id=viewer.person_id, published=now))
+        count_site(conn, communities=1)
         # The creator follows what they made, as in Lemmy.
         conn.execute(insert(t.community_follower).values(
             community_id=community_id, person_id=viewer.person_id, published=now, pending=False))

@@ -17,6 +17,7 @@ from moot.actions.communities import (
     check_community_user_action,
     load_community,
 )
+from moot.actions.counts import community_counted, count_site
 from moot.actions.moderation import _reason, _record
 from moot.context import Context
 from moot.db import tables as t
@@ -102,3 +103,5 @@ def _set_flag(conn: Connection, community: dict[str, Any], name: str, value: boo
     # community's flags (moot/views/post_list.py), so no post row changes here.
     conn.execute(update(t.community).where(t.community.c.id == community["id"])
                  .values({name: value}))
+    after = {**community, name: value}
+    count_site(conn, communities=community_counted(after) - community_counted(community))

@@ -1,5 +1,5 @@
-"""The counts kept on write: how many posts and comments a community, a post and a person
-have, and the votes' tallies and scores.
+"""The counts kept on write: how many posts and comments a community, a post, a person and the
+site have, and the votes' tallies and scores (active users: moot/actions/activity.py).
 
 Lemmy keeps these with database triggers; Moot keeps them in the actions, so every action that
 makes a post or comment start or stop counting, or changes a vote, calls one of these in the same
@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, case, update
 
+from moot.actions.activity import SITE_ROW, mark_active
 from moot.db import tables as t
 from moot.db.types import UtcDateTime
 from moot.ranking import NECRO_WINDOW, controversy_rank
@@ -20,12 +21,18 @@ from moot.ranking import NECRO_WINDOW, controversy_rank
 
 def count_post(conn: Connection, post: dict[str, Any], delta: int) -> None:
     """A post starts (+1) or stops (-1) counting: its creator's post count and its community's
-    post count, and the community's comment count by the post's counted comments."""
-    conn.execute(update(t.person).where(t.person.c.id == post["creator_id"])
-                 .values(post_count=t.person.c.post_count + delta))
+    post count, and the community's comment count by the post's counted comments; the site's
+    post count if it is local; and, coming into count, its creator's activity clocks."""
+    person = conn.execute(update(t.person).where(t.person.c.id == post["creator_id"])
+                          .values(post_count=t.person.c.post_count + delta)
+                          .returning(*_ACTIVITY)).one()
     conn.execute(update(t.community).where(t.community.c.id == post["community_id"])
                  .values(posts=t.community.c.posts + delta,
                          comments=t.community.c.comments + delta * post["comments"]))
+    if delta > 0 and post.get("published") is not None:
+        mark_active(conn, person, post["creator_id"], post["community_id"], post["published"])
+    if person.local:  # a local person's posts are the local posts
+        count_site(conn, posts=delta)
 
 
 def count_comment(conn: Connection, post: Any, creator_id: int, published: datetime,
@@ -45,8 +52,33 @@ def count_comment(conn: Connection, post: Any, creator_id: int, published: datet
     if not (post.deleted or post.removed):
         conn.execute(update(t.community).where(t.community.c.id == post.community_id).values(
             comments=t.community.c.comments + diff))
-    conn.execute(update(t.person).where(t.person.c.id == creator_id).values(
-        comment_count=t.person.c.comment_count + diff))
+    person = conn.execute(update(t.person).where(t.person.c.id == creator_id).values(
+        comment_count=t.person.c.comment_count + diff).returning(*_ACTIVITY)).one()
+    if diff > 0:
+        mark_active(conn, person, creator_id, post.community_id, published)
+    if person.local:
+        count_site(conn, comments=diff)
+
+
+# Read back from the count update (which locks the person's row on PostgreSQL, so that two
+# writes of one person see each other's clocks).
+_ACTIVITY = (t.person.c.local, t.person.c.bot_account, t.person.c.last_active)
+
+
+def count_site(conn: Connection, **changes: int) -> None:
+    """Add to the site's totals (SiteAggregates: local people, posts, comments, communities).
+
+    Called last in each change: the one site row is the most contended lock, held shortest."""
+    s = t.site_aggregates.c
+    values = {name: s[name] + change for name, change in changes.items() if change}
+    if values:
+        conn.execute(update(t.site_aggregates).where(s.id == SITE_ROW).values(values))
+
+
+def community_counted(community: Any) -> bool:
+    """Whether a community counts in the site's total (Lemmy: local, neither deleted nor
+    removed)."""
+    return bool(community["local"] and not (community["deleted"] or community["removed"]))
 
 
 def _later(column: Any, value: datetime) -> Any:

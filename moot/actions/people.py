@@ -9,6 +9,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 
 from moot.actions.captcha import check_captcha, take_captcha_answer
 from moot.actions.content_filters import check_slurs
+from moot.actions.counts import count_site
 from moot.config import Settings
 from moot.context import Context
 from moot.db import tables as t
@@ -44,6 +45,7 @@ def do_create_local_user(conn: Connection, settings: Settings, instance_id: int,
         admin=admin, show_nsfw=show_nsfw, accepted_application=accepted_application,
         email_verified=email_verified, last_donation_notification=now,
     ).returning(t.local_user.c.id)).scalar_one()
+    count_site(conn, users=1)
     return person_id, local_user_id
 
 

@@ -193,7 +193,7 @@ def do_create_post(ctx: Context, viewer: Viewer, community_id: int, form: PostFo
         conn.execute(update(t.person).where(t.person.c.id == viewer.person_id)
                      .values(post_score=t.person.c.post_score + 1))
         count_post(conn, {"creator_id": viewer.person_id, "community_id": community_id,
-                              "comments": 0}, 1)
+                          "comments": 0, "published": now}, 1)
         federate_post(ctx, conn, post_id, "Create")
     return post_id
 

@@ -14,13 +14,16 @@ from typing import Any
 
 from sqlalchemy import Connection, case, delete, func, insert, select, update
 
+from moot.actions.activity import communities_of, recount_communities, recount_site
 from moot.actions.admin import check_higher_admin
 from moot.actions.communities import load_community, remove_follower
 from moot.actions.counts import (
     apply_comment_vote,
     apply_post_vote,
+    community_counted,
     count_comment,
     count_post,
+    count_site,
 )
 from moot.actions.posts import load_post
 from moot.context import Context
@@ -88,6 +91,9 @@ def purge_post(conn: Connection, post_id: int) -> None:
                  .values(post_score=t.person.c.post_score - post["score"]))
     if not (post["deleted"] or post["removed"]):
         count_post(conn, post, -1)
+    local_comments = conn.execute(select(func.sum(counting)).where(
+        c.post_id == post_id, c.local.is_(True))).scalar()
+    count_site(conn, comments=-int(local_comments or 0))
     conn.execute(delete(t.post).where(t.post.c.id == post_id))
 
 
@@ -130,7 +136,7 @@ def do_purge_community(ctx: Context, admin: Viewer, community_id: int,
                        reason: str | None) -> None:
     reason = _reason(reason)
     with ctx.db.write() as conn:
-        load_community(conn, community_id, lock=True)
+        community = load_community(conn, community_id, lock=True)
         mods = conn.execute(select(t.community_moderator.c.person_id).where(
             t.community_moderator.c.community_id == community_id)).scalars().all()
         for mod_id in mods:  # a lower admin may not purge a higher admin's community
@@ -139,6 +145,7 @@ def do_purge_community(ctx: Context, admin: Viewer, community_id: int,
                 t.post.c.community_id == community_id)).scalars().all():
             purge_post(conn, post_id)
         conn.execute(delete(t.community).where(t.community.c.id == community_id))
+        count_site(conn, communities=-community_counted(community))
         _log(conn, t.admin_purge_community, admin, reason)
 
 
@@ -166,5 +173,11 @@ def do_purge_person(ctx: Context, admin: Viewer, person_id: int, reason: str | N
         for community_id in follows:
             remove_follower(conn, load_community(conn, community_id), person_id,
                             bool(person.local))
+        active_in = communities_of(conn, person_id)
         conn.execute(delete(t.person).where(t.person.c.id == person_id))
+        # Their activity rows went with them (ON DELETE CASCADE): recount where they counted.
+        recount_communities(conn, active_in)
+        if person.local:
+            recount_site(conn)
+        count_site(conn, users=-int(person.local))
         _log(conn, t.admin_purge_person, admin, reason)

@@ -24,6 +24,7 @@ from moot.ranking import NECRO_WINDOW, controversy_rank
 SPAN = timedelta(days=3 * 365)
 ACTIVE_WINDOWS = (("users_active_day", 1), ("users_active_week", 7),
                   ("users_active_month", 30), ("users_active_half_year", 182))
+LONGEST_WINDOW = timedelta(days=182)
 # Lemmy's MAX_COMMENT_DEPTH_LIMIT is 50; stay a little under it.
 MAX_DEPTH = 40
 _VOCABULARY = ("the a of to and in is it for on that this with as was be by at from or have an "
@@ -80,25 +81,39 @@ class Totals:
     posts: list[int] = field(default_factory=list)
     comments: list[int] = field(default_factory=list)
     subscribers: list[int] = field(default_factory=list)
-    active: dict[str, set[int]] = field(default_factory=dict)
+    # The activity clocks (moot/actions/activity.py): each person's newest post or comment,
+    # and per (community, person) key the newest one within the longest window (older pairs
+    # count in no window, so they get no row).
+    last_active: list[datetime | None] = field(default_factory=list)
+    recent: dict[int, datetime] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for name in ("post_count", "post_score", "comment_count", "comment_score"):
             setattr(self, name, [0] * self.people)
         for name in ("posts", "comments", "subscribers"):
             setattr(self, name, [0] * self.communities)
-        self.active = {name: set() for name, _ in ACTIVE_WINDOWS}
+        self.last_active = [None] * self.people
 
-    def saw_activity(self, community: int, person: int, age: timedelta) -> None:
-        for name, days in ACTIVE_WINDOWS:
-            if age < timedelta(days=days):
-                self.active[name].add(community * self.people + person)
+    def saw_activity(self, community: int, person: int, when: datetime, age: timedelta) -> None:
+        newest = self.last_active[person]
+        if newest is None or when > newest:
+            self.last_active[person] = when
+        if age < LONGEST_WINDOW:
+            key = community * self.people + person
+            if key not in self.recent or when > self.recent[key]:
+                self.recent[key] = when
 
-    def active_counts(self, name: str) -> list[int]:
+    def active_counts(self, name: str, now: datetime) -> list[int]:
+        since = now - timedelta(days=dict(ACTIVE_WINDOWS)[name])
         counts = [0] * self.communities
-        for key in self.active[name]:
-            counts[key // self.people] += 1
+        for key, when in self.recent.items():
+            if when > since:
+                counts[key // self.people] += 1
         return counts
+
+    def site_active(self, name: str, now: datetime) -> int:
+        since = now - timedelta(days=dict(ACTIVE_WINDOWS)[name])
+        return sum(1 for when in self.last_active if when is not None and when > since)
 
 
 Batch = dict[str, list[dict[str, Any]]]
@@ -266,7 +281,7 @@ class Forum:
         totals.post_score[creator] += up - down
         totals.posts[community] += 1
         totals.comments[community] += size
-        totals.saw_activity(community, creator, self.now - published)
+        totals.saw_activity(community, creator, published, self.now - published)
         return batch
 
     def _comments(self, batch: Batch, post_id: int, post_time: datetime, post_creator: int,
@@ -308,7 +323,7 @@ class Forum:
                 necro = max(necro, when)
             totals.comment_count[creator] += 1
             totals.comment_score[creator] += up - down
-            totals.saw_activity(community, creator, self.now - when)
+            totals.saw_activity(community, creator, when, self.now - when)
         batch["comment"] = rows
         return newest, necro
 

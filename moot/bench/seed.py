@@ -10,6 +10,7 @@ put back before the command returns.
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, bindparam, func, insert, select, text, update
 from sqlalchemy.schema import CreateIndex, DropIndex
 
+from moot.actions.activity import refresh_active_counts
 from moot.bench.forum import ACTIVE_WINDOWS, Forum, Ids, Scale
 from moot.bench.progress import Progress
 from moot.config import Settings
@@ -68,7 +70,9 @@ def seed(settings: Settings, scale: Scale, seed_value: int, *, show_progress: bo
             with _without_secondary_indexes(conn):
                 rows = _load(conn, forum, Progress(expected_rows(scale), "people",
                                                    enabled=show_progress))
-                _write_totals(conn, forum)
+                _write_totals(conn, forum, rows)
+            with conn.begin():  # the clocks crossed edges while the seed ran
+                refresh_active_counts(conn)
             _finish(conn)
     finally:
         db.dispose()
@@ -103,7 +107,7 @@ def _load_pragmas(conn: Connection) -> None:
 
 
 def _seeded_tables() -> list[Table]:
-    return [getattr(t, name) for name in LOAD_ORDER]
+    return [getattr(t, name) for name in LOAD_ORDER] + [t.community_activity]
 
 
 @contextmanager
@@ -196,12 +200,13 @@ def _copy(conn: Connection, table: str, rows: list[dict[str, Any]]) -> None:
             copy.write_row([row[n] for n in names])
 
 
-def _write_totals(conn: Connection, forum: Forum) -> None:
-    totals, ids = forum.totals, forum.ids
+def _write_totals(conn: Connection, forum: Forum, rows: dict[str, int]) -> None:
+    totals, ids, now = forum.totals, forum.ids, forum.now
     person_rows = [{"pid": ids.person + i, "pc": totals.post_count[i], "ps": totals.post_score[i],
-                    "cc": totals.comment_count[i], "cs": totals.comment_score[i]}
+                    "cc": totals.comment_count[i], "cs": totals.comment_score[i],
+                    "la": totals.last_active[i]}
                    for i in range(totals.people)]
-    active = {name: totals.active_counts(name) for name, _days in ACTIVE_WINDOWS}
+    active = {name: totals.active_counts(name, now) for name, _days in ACTIVE_WINDOWS}
     community_rows = [{"cid": ids.community + i, "posts_": totals.posts[i],
                        "comments_": totals.comments[i], "subs": totals.subscribers[i],
                        **{f"{name}_": active[name][i] for name, _days in ACTIVE_WINDOWS}}
@@ -210,11 +215,38 @@ def _write_totals(conn: Connection, forum: Forum) -> None:
     with conn.begin():
         conn.execute(update(t.person).where(p.id == bindparam("pid")).values(
             post_count=bindparam("pc"), post_score=bindparam("ps"),
-            comment_count=bindparam("cc"), comment_score=bindparam("cs")), person_rows)
+            comment_count=bindparam("cc"), comment_score=bindparam("cs"),
+            last_active=bindparam("la")), person_rows)
         conn.execute(update(t.community).where(c.id == bindparam("cid")).values(
             posts=bindparam("posts_"), comments=bindparam("comments_"),
             subscribers=bindparam("subs"), subscribers_local=bindparam("subs"),
             **{name: bindparam(f"{name}_") for name, _days in ACTIVE_WINDOWS}), community_rows)
+        _write_activity(conn, forum)
+        _write_site_totals(conn, forum, rows)
+
+
+def _write_activity(conn: Connection, forum: Forum) -> None:
+    people, ids = forum.scale.people, forum.ids
+    pairs = iter(sorted(forum.totals.recent.items()))  # in primary-key order
+    while batch := [{"community_id": ids.community + key // people,
+                     "person_id": ids.person + key % people, "last_active": when}
+                    for key, when in itertools.islice(pairs, FLUSH_ROWS)]:
+        if conn.dialect.name == "postgresql":
+            _copy(conn, "community_activity", batch)
+        else:
+            conn.execute(insert(t.community_activity), batch)
+
+
+def _write_site_totals(conn: Connection, forum: Forum, rows: dict[str, int]) -> None:
+    """Every seeded row is local and counted; the seed refuses a database with posts, so nobody
+    was active before it (the clocks are as of ``forum.now``; the refresh after the load
+    brings them to the end of the seed)."""
+    totals, s = forum.totals, t.site_aggregates.c
+    conn.execute(update(t.site_aggregates).values(
+        users=s.users + rows["person"], posts=s.posts + rows["post"],
+        comments=s.comments + rows["comment"], communities=s.communities + rows["community"],
+        active_counted_at=forum.now,
+        **{name: totals.site_active(name, forum.now) for name, _days in ACTIVE_WINDOWS}))
 
 
 def _finish(conn: Connection) -> None:

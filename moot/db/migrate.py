@@ -65,7 +65,7 @@ def create_fresh(db: Database) -> None:
     """An empty database gets the newest schema directly and is stamped with the head revision
     (Alembic's "building an up to date database from scratch"): quicker than replaying every
     migration, and tests/test_migrations.py checks both ways give the same schema."""
-    from moot.db import search_sql
+    from moot.db import fill_counts, search_sql
     from moot.db.tables import metadata
     from moot.ranking import PG_HOT_RANK_FUNCTION
 
@@ -77,6 +77,7 @@ def create_fresh(db: Database) -> None:
             statements = [PG_HOT_RANK_FUNCTION, *search_sql.pg_statements()]
         for statement in statements:
             conn.exec_driver_sql(statement)
+        fill_counts.fill(conn)  # the site aggregates row, all zeros
         conn.exec_driver_sql("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
                              "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))")
         conn.execute(text("INSERT INTO alembic_version (version_num) VALUES (:v)"),

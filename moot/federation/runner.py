@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 
+from moot.actions.activity import do_refresh_active_counts
 from moot.context import Context
 from moot.federation import delivery, inbox_worker, prune, refresh
 
@@ -28,6 +29,7 @@ def run_once(ctx: Context) -> int:
 def upkeep(ctx: Context) -> None:
     prune.maybe_prune(ctx)  # at most hourly; see prune.py
     refresh.maybe_refresh(ctx)  # at most a minute; see refresh.py
+    do_refresh_active_counts(ctx)  # active users leaving their windows; decision 0035
 
 
 def _upkeep_forever(ctx: Context, stop: threading.Event) -> None:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
 from moot.context import Context
 from moot.db import tables as t
@@ -25,8 +24,8 @@ from moot.views.shape import COMMUNITY, PERSON, cols, entity, pick
 LEMMY_VERSION = "0.19.9"
 SITE = ("id", "name", "sidebar", "published", "updated", "icon", "banner", "description",
         "actor_id", "last_refreshed_at", "inbox_url", "public_key", "instance_id", "content_warning")
-_COUNTS_TTL = 60.0
-_counts_cache: dict[int, tuple[float, dict[str, Any]]] = {}
+SITE_COUNTS = ("users", "posts", "comments", "communities", "users_active_day",
+               "users_active_week", "users_active_month", "users_active_half_year")
 
 
 def version() -> str:
@@ -34,42 +33,10 @@ def version() -> str:
 
 
 def site_counts(conn: Connection, site_id: int, instance_id: int) -> dict[str, Any]:
-    """SiteAggregates for local content; cached for a minute (counting is not free at scale)."""
-    cached = _counts_cache.get(id(conn.engine))
-    if cached and time.monotonic() - cached[0] < _COUNTS_TTL and cached[1]["site_id"] == site_id:
-        return cached[1]
-    local_people = select(func.count()).select_from(t.person).where(t.person.c.local)
-    counts = {
-        "site_id": site_id,
-        "users": conn.execute(local_people).scalar_one(),
-        "posts": conn.execute(select(func.count()).select_from(t.post).where(t.post.c.local)).scalar_one(),
-        "comments": conn.execute(select(func.count()).select_from(t.comment)
-                                 .where(t.comment.c.local)).scalar_one(),
-        "communities": conn.execute(select(func.count()).select_from(t.community)
-                                    .where(t.community.c.local)).scalar_one(),
-    }
-    counts.update(active_users(conn))
-    _counts_cache[id(conn.engine)] = (time.monotonic(), counts)
-    return counts
-
-
-def active_users(conn: Connection) -> dict[str, int]:
-    from datetime import timedelta
-
-    from moot.db.types import utcnow
-
-    now = utcnow()
-    out = {}
-    for key, days in (("users_active_day", 1), ("users_active_week", 7),
-                      ("users_active_month", 30), ("users_active_half_year", 182)):
-        since = now - timedelta(days=days)
-        posters = select(t.post.c.creator_id.label("pid")).where(t.post.c.published > since,
-                                                                 t.post.c.local)
-        commenters = select(t.comment.c.creator_id.label("pid")).where(
-            t.comment.c.published > since, t.comment.c.local)
-        union = posters.union(commenters).subquery()
-        out[key] = conn.execute(select(func.count()).select_from(union)).scalar_one()
-    return out
+    """SiteAggregates: one row kept on write (moot/actions/counts.py, activity.py)."""
+    row = conn.execute(select(*[t.site_aggregates.c[n] for n in SITE_COUNTS])).mappings().first()
+    counts = {n: int(row[n]) if row else 0 for n in SITE_COUNTS}
+    return {"site_id": site_id, **counts}
 
 
 def get_site(ctx: Context, viewer: Viewer | None) -> dict[str, Any]:

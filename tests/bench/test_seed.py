@@ -8,16 +8,18 @@ search, log-in and later writes must work on the seeded data.
 from __future__ import annotations
 
 from collections import Counter
+from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import inspect, text
+from sqlalchemy import func, inspect, select, text, union_all
 
 from moot.bench.forum import SCALES
 from moot.bench.seed import BENCH_PASSWORD, LOAD_ORDER, SeedError, SeedReport, seed
 from moot.config import Settings
 from moot.db import tables as t
 from moot.db.engine import make_engine
+from moot.db.types import utcnow
 from tests.helpers import ApiClient
 
 XS = SCALES["XS"]
@@ -138,7 +140,7 @@ def test_the_seed_puts_back_every_index(seeded: SeedReport, settings: Settings) 
     engine = make_engine(settings.database_url, pool_size=1)
     try:
         found = inspect(engine)
-        for name in LOAD_ORDER:
+        for name in (*LOAD_ORDER, "community_activity"):
             table = getattr(t, name)
             wanted = {ix.name for ix in table.indexes if not ix.unique}
             present = {ix["name"] for ix in found.get_indexes(name)}
@@ -151,3 +153,72 @@ def test_the_seed_puts_back_every_index(seeded: SeedReport, settings: Settings) 
             assert wanted <= present, name
     finally:
         engine.dispose()
+
+
+WINDOWS = {"users_active_day": 1, "users_active_week": 7, "users_active_month": 30,
+           "users_active_half_year": 182}
+
+
+def _recount_active(settings: Settings) -> tuple[dict[str, int], dict[int, dict[str, int]]]:
+    """Who posted or commented in each window, counted from the posts and comments."""
+    p, c = t.post.c, t.comment.c
+    both = union_all(select(p.community_id, p.creator_id.label("who"), p.published),
+                     select(p.community_id, c.creator_id, c.published)
+                     .join(t.post, p.id == c.post_id)).subquery()
+    now = utcnow()
+    site: dict[str, int] = {}
+    communities: dict[int, dict[str, int]] = {}
+    engine = make_engine(settings.database_url, pool_size=1)
+    try:
+        with engine.connect() as conn:
+            for name, days in WINDOWS.items():
+                since = both.c.published > now - timedelta(days=days)
+                site[name] = conn.execute(select(func.count(func.distinct(both.c.who)))
+                                          .where(since)).scalar_one()
+                for cid, n in conn.execute(select(both.c.community_id,
+                                                  func.count(func.distinct(both.c.who)))
+                                           .where(since).group_by(both.c.community_id)):
+                    communities.setdefault(cid, {k: 0 for k in WINDOWS})[name] = n
+    finally:
+        engine.dispose()
+    return site, communities
+
+
+def test_site_totals_and_active_counts_match_the_rows(seeded: SeedReport, settings: Settings,
+                                                      api: ApiClient) -> None:
+    counts = api.get("/site")["site_view"]["counts"]
+    assert (counts["users"], counts["posts"], counts["comments"], counts["communities"]) == \
+        (seeded.rows["person"] + 1, seeded.rows["post"], seeded.rows["comment"],
+         seeded.rows["community"])  # and the setup admin
+    site, communities = _recount_active(settings)
+    assert {k: counts[k] for k in WINDOWS} == site
+    assert site["users_active_half_year"] > site["users_active_day"]  # a real spread
+    listed = api.get("/community/list", type_="All", limit=50)["communities"]
+    assert len(listed) == XS.communities
+    for view in listed:
+        expected = communities.get(view["community"]["id"], {k: 0 for k in WINDOWS})
+        assert {k: view["counts"][k] for k in WINDOWS} == expected
+
+
+def test_upgrade_counts_brings_an_older_database_to_the_same_counts(
+        seeded: SeedReport, settings: Settings, api: ApiClient) -> None:
+    from bench.upgrade_counts import upgrade
+
+    before = api.get("/site")["site_view"]["counts"]
+    listed = api.get("/community/list", type_="All", limit=50)["communities"]
+    engine = make_engine(settings.database_url, pool_size=1)
+    try:  # the database as the seed left it before the counts kept on write existed
+        with engine.begin() as conn:
+            conn.exec_driver_sql("DROP INDEX ix_person_local_last_active")
+            conn.exec_driver_sql("ALTER TABLE person DROP COLUMN last_active")
+            conn.exec_driver_sql("DROP TABLE community_activity")
+            conn.exec_driver_sql("DROP TABLE site_aggregates")
+            conn.exec_driver_sql("UPDATE community SET users_active_day = 0, "
+                                 "users_active_week = 0, users_active_month = 0, "
+                                 "users_active_half_year = 0")
+    finally:
+        engine.dispose()
+    upgrade(settings.database_url)
+    upgrade(settings.database_url)  # a second run changes nothing
+    assert api.get("/site")["site_view"]["counts"] == before
+    assert api.get("/community/list", type_="All", limit=50)["communities"] == listed

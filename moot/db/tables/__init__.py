@@ -13,6 +13,7 @@ from moot.db.tables.base import metadata
 from moot.db.tables.comment import comment, comment_like, comment_reply, comment_saved
 from moot.db.tables.community import (
     community,
+    community_activity,
     community_block,
     community_follower,
     community_moderator,
@@ -55,6 +56,7 @@ from moot.db.tables.site import (
     local_site_rate_limit,
     secret,
     site,
+    site_aggregates,
 )
 from moot.db.tables.site_admin import (
     captcha_answer,
@@ -82,6 +84,7 @@ __all__ = [
     "comment_report",
     "comment_saved",
     "community",
+    "community_activity",
     "community_block",
     "community_follower",
     "community_moderator",
@@ -128,6 +131,7 @@ __all__ = [
     "registration_application",
     "secret",
     "site",
+    "site_aggregates",
     "site_language",
     "tagline",
 ]

@@ -85,3 +85,16 @@ community_block = Table(
     ref("community_id", "community.id", primary_key=True),
     published(),
 )
+
+# When each person last posted or commented in each community (bots excluded), kept on write:
+# a community's active users are a range count over it (decision 0035). A pair may be missing
+# when its newest activity is older than the longest window (the bench seed leaves those out).
+community_activity = Table(
+    "community_activity", metadata,
+    ref("community_id", "community.id", primary_key=True),
+    ref("person_id", "person.id", primary_key=True),
+    Column("last_active", UtcDateTime, nullable=False),
+)
+Index("ix_community_activity_community_last_active", community_activity.c.community_id,
+      community_activity.c.last_active)
+Index("ix_community_activity_last_active", community_activity.c.last_active)

@@ -1,6 +1,6 @@
 """People (local and remote), local accounts, login tokens, instances and person-level blocks."""
 
-from sqlalchemy import Column, Integer, String, Table, Text, UniqueConstraint, text
+from sqlalchemy import Column, Index, Integer, String, Table, Text, UniqueConstraint, text
 
 from moot.db.tables.base import (
     count,
@@ -51,8 +51,12 @@ person = Table(
     count("post_score"),
     count("comment_count"),
     count("comment_score"),
+    # The newest of their posts and comments (bots excluded), kept on write: the site's active
+    # users are a range count over it (decision 0035). NULL: none within the longest window.
+    Column("last_active", UtcDateTime),
     UniqueConstraint("name", "instance_id", name="uq_person_name_instance"),
 )
+Index("ix_person_local_last_active", person.c.local, person.c.last_active)
 
 local_user = Table(
     "local_user", metadata,

@@ -2,7 +2,7 @@
 
 from sqlalchemy import Column, Integer, String, Table, Text, text
 
-from moot.db.tables.base import flag, id_column, metadata, published, ref, updated
+from moot.db.tables.base import count, flag, id_column, metadata, published, ref, updated
 from moot.db.types import UtcDateTime
 
 language = Table(
@@ -29,6 +29,23 @@ site = Table(
     Column("public_key", Text, nullable=False),
     ref("instance_id", "instance.id"),
     Column("content_warning", Text),
+)
+
+# Lemmy's SiteAggregates, one row (id 1), kept on write in the same transaction as every change
+# that moves a total; the active-user counts are refreshed as decision 0035 describes.
+site_aggregates = Table(
+    "site_aggregates", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    count("users"),
+    count("posts"),
+    count("comments"),
+    count("communities"),
+    count("users_active_day"),
+    count("users_active_week"),
+    count("users_active_month"),
+    count("users_active_half_year"),
+    # Up to when the active counts have been brought (the upkeep's last edge); NULL: never.
+    Column("active_counted_at", UtcDateTime),
 )
 
 local_site = Table(

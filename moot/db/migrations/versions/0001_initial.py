@@ -2,13 +2,13 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-27 08:48:24.702635
+Create Date: 2026-11-27 07:58:28.598442
 """
 from alembic import op
 import sqlalchemy as sa
 import moot.db.types
 from moot import ranking
-from moot.db import search_sql
+from moot.db import fill_counts, search_sql
 
 
 revision = '0001_initial'
@@ -91,6 +91,19 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('jwt_secret', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_secret'))
+    )
+    op.create_table('site_aggregates',
+    sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('users', sa.Integer(), server_default=sa.text('0'), nullable=False),
+    sa.Column('posts', sa.Integer(), server_default=sa.text('0'), nullable=False),
+    sa.Column('comments', sa.Integer(), server_default=sa.text('0'), nullable=False),
+    sa.Column('communities', sa.Integer(), server_default=sa.text('0'), nullable=False),
+    sa.Column('users_active_day', sa.Integer(), server_default=sa.text('0'), nullable=False),
+    sa.Column('users_active_week', sa.Integer(), server_default=sa.text('0'), nullable=False),
+    sa.Column('users_active_month', sa.Integer(), server_default=sa.text('0'), nullable=False),
+    sa.Column('users_active_half_year', sa.Integer(), server_default=sa.text('0'), nullable=False),
+    sa.Column('active_counted_at', moot.db.types.UtcDateTime(), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_site_aggregates'))
     )
     op.create_table('community',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
@@ -176,6 +189,7 @@ def upgrade() -> None:
     sa.Column('post_score', sa.Integer(), server_default=sa.text('0'), nullable=False),
     sa.Column('comment_count', sa.Integer(), server_default=sa.text('0'), nullable=False),
     sa.Column('comment_score', sa.Integer(), server_default=sa.text('0'), nullable=False),
+    sa.Column('last_active', moot.db.types.UtcDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['instance_id'], ['instance.id'], name=op.f('fk_person_instance_id_instance'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_person')),
     sa.UniqueConstraint('actor_id', name=op.f('uq_person_actor_id')),
@@ -183,6 +197,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('person', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_person_instance_id'), ['instance_id'], unique=False)
+        batch_op.create_index('ix_person_local_last_active', ['local', 'last_active'], unique=False)
 
     op.create_table('site',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
@@ -239,6 +254,18 @@ def upgrade() -> None:
     with op.batch_alter_table('admin_purge_post', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_admin_purge_post_admin_person_id'), ['admin_person_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_admin_purge_post_community_id'), ['community_id'], unique=False)
+
+    op.create_table('community_activity',
+    sa.Column('community_id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('last_active', moot.db.types.UtcDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['community_id'], ['community.id'], name=op.f('fk_community_activity_community_id_community'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_community_activity_person_id_person'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('community_id', 'person_id', name=op.f('pk_community_activity'))
+    )
+    with op.batch_alter_table('community_activity', schema=None) as batch_op:
+        batch_op.create_index('ix_community_activity_community_last_active', ['community_id', 'last_active'], unique=False)
+        batch_op.create_index('ix_community_activity_last_active', ['last_active'], unique=False)
 
     op.create_table('community_block',
     sa.Column('person_id', sa.Integer(), nullable=False),
@@ -1114,6 +1141,11 @@ def downgrade() -> None:
 
     op.drop_table('community_follower')
     op.drop_table('community_block')
+    with op.batch_alter_table('community_activity', schema=None) as batch_op:
+        batch_op.drop_index('ix_community_activity_last_active')
+        batch_op.drop_index('ix_community_activity_community_last_active')
+
+    op.drop_table('community_activity')
     with op.batch_alter_table('admin_purge_post', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_admin_purge_post_community_id'))
         batch_op.drop_index(batch_op.f('ix_admin_purge_post_admin_person_id'))
@@ -1129,6 +1161,7 @@ def downgrade() -> None:
     op.drop_table('admin_purge_community')
     op.drop_table('site')
     with op.batch_alter_table('person', schema=None) as batch_op:
+        batch_op.drop_index('ix_person_local_last_active')
         batch_op.drop_index(batch_op.f('ix_person_instance_id'))
 
     op.drop_table('person')
@@ -1140,6 +1173,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_community_instance_id'))
 
     op.drop_table('community')
+    op.drop_table('site_aggregates')
     op.drop_table('secret')
     op.drop_table('local_site_url_blocklist')
     op.drop_table('language')
@@ -1165,3 +1199,4 @@ def _dialect_specific_upgrade() -> None:
         op.execute(ranking.PG_HOT_RANK_FUNCTION)
         for statement in search_sql.pg_statements():
             op.execute(statement)
+    fill_counts.fill(bind)  # the site aggregates row, counted from the tables
