@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-27 07:58:28.598442
+Create Date: 2026-11-27 09:17:36.119891
 """
 from alembic import op
 import sqlalchemy as sa
