@@ -8,7 +8,7 @@ origin server gave the object.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -115,10 +115,11 @@ def do_set_remote_moderators(conn: Connection, community_id: int, person_ids: li
     if gone:
         conn.execute(delete(mods).where(mods.c.community_id == community_id,
                                         mods.c.person_id.in_(gone)))
-    for person_id in wanted:
-        if person_id not in current:
+    now = utcnow()
+    for rank, person_id in enumerate(wanted):
+        if person_id not in current:  # a microsecond apart, so that the order is kept
             conn.execute(insert(mods).values(community_id=community_id, person_id=person_id,
-                                             published=utcnow()))
+                                             published=now + timedelta(microseconds=rank)))
 
 
 def do_set_remote_post_state(conn: Connection, post_id: int, locked: bool | None,

@@ -76,7 +76,10 @@ def _collection(ctx: Context, name: str, part: str) -> dict[str, Any] | None:
         if part == "moderators":
             mods = conn.execute(select(t.person.c.actor_id).join(
                 t.community_moderator, t.community_moderator.c.person_id == t.person.c.id)
-                .where(t.community_moderator.c.community_id == community["id"])).scalars()
+                .where(t.community_moderator.c.community_id == community["id"])
+                # Ranked as in the v3 view: the first listed is the top moderator there.
+                .order_by(t.community_moderator.c.published, t.community_moderator.c.person_id)
+            ).scalars()
             items: list[Any] = list(mods)
         else:
             query = select(t.post).where(t.post.c.community_id == community["id"],

@@ -75,7 +75,8 @@ def moderators(conn: Connection, community_id: int) -> list[dict[str, Any]]:
         .join(t.community_moderator, t.community_moderator.c.community_id == t.community.c.id)
         .join(t.person, t.person.c.id == t.community_moderator.c.person_id)
         .where(t.community.c.id == community_id)
-        .order_by(t.community_moderator.c.published)).mappings()
+        .order_by(t.community_moderator.c.published, t.community_moderator.c.person_id)
+    ).mappings()
     return [{"community": pick(r, "c_", COMMUNITY), "moderator": pick(r, "p_", PERSON)}
             for r in rows]
 

@@ -100,12 +100,13 @@ def instances(request: pytest.FixtureRequest,
 def eventually(check: Callable[[], Any], timeout: float = 20.0, what: str = "") -> Any:
     """Call ``check`` until it returns something truthy without raising; fail after ``timeout``."""
     deadline = time.monotonic() + timeout
-    last: Exception | None = None
+    last: object = None  # the last error or falsy result, for the failure message
     while time.monotonic() < deadline:
         try:
             result = check()
             if result:
                 return result
+            last = f"last result: {result!r}"
         except AssertionError as exc:
             last = exc
         time.sleep(0.25)

@@ -98,4 +98,13 @@ def test_collections(api: ApiClient, admin: str) -> None:
     assert (followers["type"], followers["totalItems"]) == ("Collection", 1)
     moderators = _get(api, f"/c/{name}/moderators", {})
     assert moderators["orderedItems"] == [PUBLIC_URL + "/u/admin"]
+    # Listed in the order they became moderators, as the v3 view ranks them, even after the
+    # first one's person row is written again (which moves it on PostgreSQL's heap).
+    other = api.make_person()
+    api.post("/community/mod", {"community_id": community["id"], "person_id": other.person_id,
+                                "added": True}, token=admin)
+    api.put("/user/save_user_settings", {"bio": "Moved"}, token=admin)
+    moderators = _get(api, f"/c/{name}/moderators", {})
+    assert moderators["orderedItems"] == [PUBLIC_URL + "/u/admin",
+                                          f"{PUBLIC_URL}/u/{other.name}"]
     assert _get(api, f"/c/{name}/featured", {})["orderedItems"] == []
