@@ -49,11 +49,13 @@ def count_comment(conn: Connection, post: Any, creator_id: int, published: datet
         if creator_id != post.creator_id and published - post.published < NECRO_WINDOW:
             values["newest_comment_time_necro"] = _later(p.newest_comment_time_necro, published)
     conn.execute(update(t.post).where(p.id == post.id).values(**values))
+    # Person before community, as in count_post: on PostgreSQL the two would otherwise wait for
+    # each other when one person posts and comments in one community at the same instant.
+    person = conn.execute(update(t.person).where(t.person.c.id == creator_id).values(
+        comment_count=t.person.c.comment_count + diff).returning(*_ACTIVITY)).one()
     if not (post.deleted or post.removed):
         conn.execute(update(t.community).where(t.community.c.id == post.community_id).values(
             comments=t.community.c.comments + diff))
-    person = conn.execute(update(t.person).where(t.person.c.id == creator_id).values(
-        comment_count=t.person.c.comment_count + diff).returning(*_ACTIVITY)).one()
     if diff > 0:
         mark_active(conn, person, creator_id, post.community_id, published)
     if person.local:
