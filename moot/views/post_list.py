@@ -201,11 +201,12 @@ def plan(shape: Shape) -> tuple[Segment, ...]:
 
 
 @lru_cache(maxsize=512)
-def _cached_statement(shape: Shape, index: int, resumed: bool) -> tuple[Select[Any], Select[Any]]:
-    return _statement(shape, index, resumed, None)
+def _cached_statement(shape: Shape, index: int, resumed: bool, bounded: bool = True
+                      ) -> tuple[Select[Any], Select[Any]]:
+    return _statement(shape, index, resumed, None, bounded)
 
 
-def _statement(shape: Shape, index: int, resumed: bool, matching: Any
+def _statement(shape: Shape, index: int, resumed: bool, matching: Any, bounded: bool = True
                ) -> tuple[Select[Any], Select[Any]]:
     """Segment ``index`` of a listing (``resumed``: after the cursor's keys): the page's ids
     and keys (``k0``…), ordered, with parameters limit and offset; and the bare filtered
@@ -213,10 +214,11 @@ def _statement(shape: Shape, index: int, resumed: bool, matching: Any
 
     The page is chosen on narrow rows and its views read by id afterwards (``_views``): the
     sort then carries a few columns per candidate instead of the view's ~80 (the hot window
-    holds a few hundred posts at scale S, and the sort took most of the query's time)."""
+    holds a few hundred posts at scale S, and the sort took most of the query's time).
+    ``bounded``: with the segment's bound conditions (Segment.bounds)."""
     segment = plan(shape)[index]
     query = (post_view_select(None if shape.anonymous else ME, NOW)
-             .where(*filters(shape), *segment.where))
+             .where(*filters(shape), *segment.where, *(segment.bounds if bounded else ())))
     if matching is not None:
         query = query.where(t.post.c.id.in_(matching))
     if (shape.listing_type == "Subscribed" and not shape.anonymous
@@ -296,13 +298,21 @@ def _bounded_rows(conn: Connection, shape: Shape, index: int, resumed: bool,
 @lru_cache(maxsize=256)
 def _pilot_statement(shape: Shape, index: int, resumed: bool) -> Select[Any]:
     """The ranks of a ranked segment's newest rows, newest first, each with the highest score
-    of any post; parameters as the segment's."""
+    of any post; parameters as the segment's.
+
+    Ordered by time alone, which the time index gives as it is walked, and without the bound
+    conditions (true for every row at the pilot's default parameters), so that the database
+    can stop after ``limit`` rows. With them PostgreSQL guessed that few rows would match
+    (their rank expressions get default selectivities), and with the id as a second key it
+    could not use the index order: it read and sorted the whole week (1,600 rows at scale M,
+    29 ms). Which of two rows of one instant comes first does not matter: any rows of the
+    segment give a valid floor (post_bounds.py)."""
     segment = plan(shape)[index]
     assert segment.decays_with is not None
-    _, query = _cached_statement(shape, index, resumed)
+    _, query = _cached_statement(shape, index, resumed, bounded=False)
     top = select(func.max(t.post.c.score)).scalar_subquery()  # the end of an index
     return (query.with_only_columns(segment.keys[0].expr, top)
-            .order_by(segment.decays_with.desc(), t.post.c.id.desc()).limit(LIMIT))
+            .order_by(segment.decays_with.desc()).limit(LIMIT))
 
 
 @lru_cache(maxsize=64)

@@ -86,6 +86,9 @@ class Segment:
     scaled: bool = False
     # A Top window short enough to read by time: its candidates can be bounded by score.
     scored: bool = False
+    # Conditions that only narrow the candidates through the bounds' parameters, true for
+    # every row at their defaults; the pilot leaves them out (post_list._pilot_statement).
+    bounds: tuple[ColumnElement[bool], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -197,12 +200,13 @@ def segments(sort: str, featured: ColumnElement[bool], saved_only: bool) -> list
         # FLOOR is never before CUT (it defaults to it): one lower bound, for the index range.
         banded = case(*[(t.post.c.score < below, band)
                         for below, band in zip(BAND_SCORES, BANDS, strict=True)], else_=FLOOR)
-        window: tuple[ColumnElement[bool], ...] = (
-            ~featured, time_col > FLOOR, time_col < NOW, time_col > banded, hot >= LEAST)
+        window = (~featured, time_col > FLOOR, time_col < NOW)
+        bounds: tuple[ColumnElement[bool], ...] = (time_col > banded, hot >= LEAST)
         if sort == "Scaled":
-            window = (*window, rank >= RANKED)  # checked once the community is joined
+            bounds = (*bounds, rank >= RANKED)  # checked once the community is joined
         return [Segment((featured,), ranked),
-                Segment(window, ranked, decays_with=time_col, scaled=sort == "Scaled"),
+                Segment(window, ranked, decays_with=time_col, scaled=sort == "Scaled",
+                        bounds=bounds),
                 Segment((~featured, or_(time_col <= CUT, time_col >= NOW)), (newest, by_id))]
     where: tuple[ColumnElement[bool], ...] = ()
     keys: tuple[Key, ...]
