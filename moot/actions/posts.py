@@ -287,7 +287,7 @@ def apply_like_post(ctx: Context, conn: Connection, viewer: Viewer, post: dict[s
         conn.execute(_VOTE, {**mine, "score": score, "published": utcnow()})
     apply_post_vote(conn, post, old or 0, score)
     _mark_read(conn, viewer.person_id, [post["id"]])
-    federate_vote(ctx, conn, viewer.person_id, post["ap_id"], post["community_id"],
+    federate_vote(ctx, conn, viewer.person, post["ap_id"], post["community_id"],
                   old or 0, score)
 
 

@@ -111,10 +111,13 @@ def announce(ctx: Context, conn: Connection, community: Any, inner: dict[str, An
 
 
 def send_in_community(ctx: Context, conn: Connection, community_id: int,
-                      activity: dict[str, Any], inboxes: list[str] | None = None) -> None:
+                      activity: dict[str, Any], inboxes: list[str] | None = None,
+                      community: Any = None) -> None:
     """Route a local person's activity: announce it (local community) or send it to the group;
-    ``inboxes`` also get it (Lemmy's extra targets of send_activity_in_community)."""
-    community = _community(conn, community_id)
+    ``inboxes`` also get it (Lemmy's extra targets of send_activity_in_community). A caller
+    that has just read the community's row hands it in as ``community``."""
+    if community is None:
+        community = _community(conn, community_id)
     if community["visibility"] != "Public":
         return  # a LocalOnly community does not federate, as in Lemmy
     if community["local"]:
@@ -162,25 +165,25 @@ def _federate_content(ctx: Context, conn: Connection, row: Any, community_id: in
     send_in_community(ctx, conn, community_id, activity)
 
 
-def federate_vote(ctx: Context, conn: Connection, person_id: int, object_ap_id: str,
+def federate_vote(ctx: Context, conn: Connection, voter: Any, object_ap_id: str,
                   community_id: int, old: int, new: int) -> None:
-    """Like, Dislike, or Undo of the previous vote (votes carry no to/cc, as in Lemmy)."""
-    actor = _local_actor(conn, person_id)
-    if actor is None or old == new:
+    """Like, Dislike, or Undo of the previous vote (votes carry no to/cc, as in Lemmy).
+    ``voter`` is the voter's person row (a logged-in viewer's, so nothing is read again)."""
+    if not voter["local"] or old == new:
         return
     community = _community(conn, community_id)
 
     def vote(score: int) -> dict[str, Any]:
         kind = "Like" if score > 0 else "Dislike"
-        return {"type": kind, "id": activity_id(ctx, kind), "actor": actor["actor_id"],
+        return {"type": kind, "id": activity_id(ctx, kind), "actor": voter["actor_id"],
                 "object": object_ap_id, "audience": community["actor_id"]}
 
     if new == 0:
-        send_in_community(ctx, conn, community_id, {
-            "type": "Undo", "id": activity_id(ctx, "Undo"), "actor": actor["actor_id"],
-            "object": vote(old), "audience": community["actor_id"]})
+        activity = {"type": "Undo", "id": activity_id(ctx, "Undo"), "actor": voter["actor_id"],
+                    "object": vote(old), "audience": community["actor_id"]}
     else:
-        send_in_community(ctx, conn, community_id, vote(new))
+        activity = vote(new)
+    send_in_community(ctx, conn, community_id, activity, community=community)
 
 
 def federate_follow(ctx: Context, conn: Connection, person_id: int, community_id: int,
