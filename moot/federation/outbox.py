@@ -19,6 +19,7 @@ from sqlalchemy import Connection, bindparam, func, insert, or_, select
 
 from moot.context import Context
 from moot.db import tables as t
+from moot.db.prepared import run
 from moot.db.types import utcnow
 from moot.federation.objects import CONTEXT, PUBLIC, group_json, note_json, page_json
 
@@ -74,14 +75,14 @@ def append(conn: Connection, activity: dict[str, Any], *, community_id: int | No
     One INSERT: the delivery worker works out the instances it reaches, and opens a cursor
     just before this row for any it addresses for the first time (fanout.py, decision 0038)."""
     document = {"@context": CONTEXT, **activity}
-    conn.execute(_APPEND, {
+    run(conn, _APPEND, {
         "ap_id": activity["id"], "actor_id": activity["actor"], "data": json.dumps(document),
         "community_id": community_id, "inboxes": json.dumps(inboxes or []),
         "published": utcnow()})
 
 
 def _community(conn: Connection, community_id: int) -> Any:
-    return conn.execute(_COMMUNITY, {"id": community_id}).mappings().one()
+    return run(conn, _COMMUNITY, {"id": community_id}).mappings().one()
 
 
 def _person(conn: Connection, person_id: int) -> Any:
