@@ -8,9 +8,11 @@ statements that was most of its CPU (bench/README.md, "Votes with readers", deci
 positionally with the types' own bind processors, executes on the DB-API connection of the same
 transaction, and applies the types' result processors: the same values SQLAlchemy returns.
 
-What it does not handle goes to ``Connection.execute`` unchanged: other databases, statements
-whose compiled form needs SQLAlchemy at run time (expanding ``IN`` lists, Python-side column
-defaults), and parameters passed as a list (executemany). Only statements built once at import
+An expanding ``IN`` list is spelled with one ``?`` per item, the statement's text kept per
+list length. What it does not handle goes to ``Connection.execute`` unchanged: other
+databases, statements whose compiled form needs SQLAlchemy at run time (Python-side column
+defaults, literal-rendered parameters), an empty ``IN`` list, and parameters passed as a list
+(executemany). Only statements built once at import
 time may be passed: they are cached by identity.
 """
 
@@ -32,7 +34,9 @@ class _Plan:
     sql: str
     binds: tuple[tuple[str, Any, Callable[[Any], Any] | None], ...]  # name, fixed value, proc
     row: Any  # a namedtuple class of the result's columns, or None
-    processors: tuple[Callable[[Any], Any] | None, ...]
+    processors: tuple[tuple[int, Callable[[Any], Any]], ...]  # the columns that have one
+    expanding: tuple[str, ...] = ()  # names of IN-list parameters
+    texts: dict[tuple[int, ...], str] | None = None  # the SQL per IN-list lengths
 
 
 _plans: dict[tuple[int, tuple[str, ...]], tuple[ClauseElement, _Plan | None]] = {}
@@ -52,25 +56,43 @@ def run(conn: Connection, statement: Any, params: Mapping[str, Any] | None = Non
     if plan is None:
         return conn.execute(statement, params)
     values = params or {}
-    args = []
+    sql = plan.sql
+    if plan.expanding:
+        sql = _expanded(plan, values)
+        if sql is None:
+            return conn.execute(statement, params)
+    args: list[Any] = []
     for name, fixed, proc in plan.binds:
         value = values.get(name, fixed)
-        args.append(proc(value) if proc is not None and value is not None else value)
-    cursor = conn.connection.driver_connection.execute(plan.sql, args)  # type: ignore[union-attr]
+        if name in plan.expanding:
+            args.extend(value if proc is None else [proc(v) for v in value])
+        else:
+            args.append(proc(value) if proc is not None and value is not None else value)
+    cursor = conn.connection.driver_connection.execute(sql, args)  # type: ignore[union-attr]
     if plan.row is None:
         return Result(None, [], cursor.rowcount)
     rows = cursor.fetchall()
-    if any(plan.processors):
-        rows = [tuple(v if p is None or v is None else p(v)
-                      for p, v in zip(plan.processors, r, strict=True)) for r in rows]
+    if plan.processors:
+        rows = [_processed(row, plan.processors) for row in rows]
     return Result(plan.row, [plan.row._make(r) for r in rows], cursor.rowcount)
+
+
+def _processed(row: tuple[Any, ...], processors: tuple[tuple[int, Any], ...]) -> list[Any]:
+    values = list(row)
+    for index, process in processors:
+        if values[index] is not None:
+            values[index] = process(values[index])
+    return values
 
 
 def _plan(conn: Connection, statement: Any, names: tuple[str, ...]) -> _Plan | None:
     compiled: Any = statement.compile(dialect=conn.dialect, column_keys=list(names))
-    if compiled.insert_prefetch or compiled.update_prefetch or compiled.post_compile_params \
+    if compiled.insert_prefetch or compiled.update_prefetch \
             or compiled.literal_execute_params or compiled.positiontup is None:
         return None  # needs SQLAlchemy's execution context
+    expanding = tuple(sorted({compiled.bind_names[bind] for bind in compiled.post_compile_params}))
+    if any(name not in names for name in expanding):
+        return None
     processors = compiled._bind_processors
     binds = []
     for name in compiled.positiontup:
@@ -81,14 +103,32 @@ def _plan(conn: Connection, statement: Any, names: tuple[str, ...]) -> _Plan | N
         binds.append((name, None if fixed is _MISSING else fixed, processors.get(name)))
     columns = compiled._result_columns
     if not columns:
-        return _Plan(compiled.string, tuple(binds), None, ())
+        return _Plan(compiled.string, tuple(binds), None, (), expanding, {})
     keys = [column[0] for column in columns]
     dialect = conn.dialect
-    result_processors = tuple(column[3]._cached_result_processor(dialect, None)
-                              for column in columns)
+    result_processors = tuple(
+        (index, process) for index, column in enumerate(columns)
+        if (process := column[3]._cached_result_processor(dialect, None)) is not None)
     row = namedtuple("Row", keys, rename=True)  # type: ignore[misc]
     row.keys_ = tuple(keys)
-    return _Plan(compiled.string, tuple(binds), row, result_processors)
+    return _Plan(compiled.string, tuple(binds), row, result_processors, expanding, {})
+
+
+def _expanded(plan: _Plan, values: Mapping[str, Any]) -> str | None:
+    """The statement's text for these IN-list lengths; None for an empty or odd list."""
+    lists = [values[name] for name in plan.expanding]
+    if not all(isinstance(v, list | tuple) and v and not isinstance(v[0], list | tuple)
+               for v in lists):
+        return None  # SQLAlchemy spells an empty IN its own way; tuples are not handled here
+    lengths = tuple(len(v) for v in lists)
+    assert plan.texts is not None
+    sql = plan.texts.get(lengths)
+    if sql is None:
+        sql = plan.sql
+        for name, length in zip(plan.expanding, lengths, strict=True):
+            sql = sql.replace(f"__[POSTCOMPILE_{name}]", ", ".join("?" * length))
+        plan.texts[lengths] = sql
+    return sql
 
 
 class Result:
