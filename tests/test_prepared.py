@@ -32,7 +32,7 @@ def test_rows_and_values_are_sqlalchemys(api: ApiClient, app: Any) -> None:
         assert run(conn, _VIEWER, {"token": "nope", "user_id": user}).mappings().first() is None
         # IN lists: one ? per item on SQLite; an empty one is SQLAlchemy's, the same answer.
         assert sorted(run(conn, _IN, {"ids": [post["id"], -1]}).scalars()) == [post["id"]]
-        assert run(conn, _IN, {"ids": [post["id"]]}).scalars() == [post["id"]]
+        assert list(run(conn, _IN, {"ids": [post["id"]]}).scalars()) == [post["id"]]
         assert list(run(conn, _IN, {"ids": []}).scalars()) == []
         deleted = run(conn, _DELETE_READ, {"person_id": post["creator_id"]}).rowcount
         assert deleted == 1  # the author has read their own post
