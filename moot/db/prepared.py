@@ -56,7 +56,7 @@ def run(conn: Connection, statement: Any, params: Mapping[str, Any] | None = Non
     if plan is None:
         return conn.execute(statement, params)
     values = params or {}
-    sql = plan.sql
+    sql: str | None = plan.sql
     if plan.expanding:
         sql = _expanded(plan, values)
         if sql is None:
@@ -110,7 +110,7 @@ def _plan(conn: Connection, statement: Any, names: tuple[str, ...]) -> _Plan | N
         (index, process) for index, column in enumerate(columns)
         if (process := column[3]._cached_result_processor(dialect, None)) is not None)
     row = namedtuple("Row", keys, rename=True)  # type: ignore[misc]
-    row.keys_ = tuple(keys)
+    row.keys_ = tuple(keys)  # type: ignore[attr-defined]
     return _Plan(compiled.string, tuple(binds), row, result_processors, expanding, {})
 
 
