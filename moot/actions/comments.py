@@ -236,7 +236,7 @@ def apply_like_comment(ctx: Context, conn: Connection, viewer: Viewer, comment: 
                                          published=utcnow()))
     if old != score:
         apply_comment_vote(conn, comment.id, comment.creator_id, old, score)
-    federate_vote(ctx, conn, viewer.person_id, comment.ap_id, comment.community_id, old, score)
+    federate_vote(ctx, conn, viewer.person, comment.ap_id, comment.community_id, old, score)
 
 
 def do_save_comment(ctx: Context, viewer: Viewer, comment_id: int, save: bool) -> None:

@@ -12,6 +12,7 @@ from moot.actions.content_filters import check_slurs, remove_slurs
 from moot.actions.counts import count_site
 from moot.context import Context
 from moot.db import tables as t
+from moot.db.prepared import run
 from moot.db.types import utcnow
 from moot.errors import MootError
 from moot.federation.keys import generate_keypair
@@ -99,12 +100,12 @@ _FOR_USER_ACTION = select(
 
 
 def is_moderator(conn: Connection, community_id: int, person_id: int) -> bool:
-    return conn.execute(_MODERATOR, {"community_id": community_id, "person_id": person_id}
-                        ).first() is not None
+    return run(conn, _MODERATOR, {"community_id": community_id, "person_id": person_id}
+               ).first() is not None
 
 
 def is_banned_from_community(conn: Connection, community_id: int, person_id: int) -> bool:
-    row = conn.execute(_BAN, {"community_id": community_id, "person_id": person_id}).first()
+    row = run(conn, _BAN, {"community_id": community_id, "person_id": person_id}).first()
     return row is not None and (row.expires is None or row.expires > utcnow())
 
 
@@ -157,7 +158,7 @@ def check_community_user_action(conn: Connection, viewer: Viewer,
 def community_for_user_action(conn: Connection, viewer: Viewer,
                               community_id: int) -> dict[str, Any]:
     """The community, if the viewer may post, comment, vote or report in it."""
-    community = conn.execute(_FOR_USER_ACTION, {"id": community_id}).mappings().first()
+    community = run(conn, _FOR_USER_ACTION, {"id": community_id}).mappings().first()
     if community is None:
         raise MootError("couldnt_find_community", status=404)
     check_community_user_action(conn, viewer, dict(community))

@@ -29,6 +29,7 @@ from moot.actions.remote import RemoteObject
 from moot.actions.votes import check_vote
 from moot.context import Context
 from moot.db import tables as t
+from moot.db.prepared import run
 from moot.db.types import utcnow
 from moot.errors import MootError
 from moot.federation.outbox import federate_post, federate_vote
@@ -127,7 +128,7 @@ _POST_LOCKED = _POST.with_for_update()  # PostgreSQL: serialise votes on one pos
 
 
 def load_post(conn: Connection, post_id: int, *, lock: bool = False) -> dict[str, Any]:
-    row = conn.execute(_POST_LOCKED if lock else _POST, {"id": post_id}).mappings().first()
+    row = run(conn, _POST_LOCKED if lock else _POST, {"id": post_id}).mappings().first()
     if row is None:
         raise MootError("couldnt_find_post", status=404)
     return dict(row)
@@ -150,6 +151,10 @@ def _insert_ignoring(dialect_name: str, table: Table) -> Any:
 
 def _mark_read(conn: Connection, person_id: int, post_ids: list[int]) -> None:
     now = utcnow()
+    if len(post_ids) == 1:  # a vote's: one prebuilt statement
+        run(conn, _insert_ignoring(conn.dialect.name, t.post_read),
+            {"post_id": post_ids[0], "person_id": person_id, "published": now})
+        return
     insert_ignore(conn, t.post_read, [{"post_id": pid, "person_id": person_id, "published": now}
                                       for pid in post_ids])
 
@@ -282,12 +287,12 @@ def check_like_post(conn: Connection, viewer: Viewer, post_id: int) -> dict[str,
 def apply_like_post(ctx: Context, conn: Connection, viewer: Viewer, post: dict[str, Any],
                     score: int) -> None:
     mine = {"post_id": post["id"], "person_id": viewer.person_id}
-    old = conn.execute(_UNVOTE, mine).scalar()
+    old = run(conn, _UNVOTE, mine).scalar()
     if score != 0:
-        conn.execute(_VOTE, {**mine, "score": score, "published": utcnow()})
+        run(conn, _VOTE, {**mine, "score": score, "published": utcnow()})
     apply_post_vote(conn, post, old or 0, score)
     _mark_read(conn, viewer.person_id, [post["id"]])
-    federate_vote(ctx, conn, viewer.person_id, post["ap_id"], post["community_id"],
+    federate_vote(ctx, conn, viewer.person, post["ap_id"], post["community_id"],
                   old or 0, score)
 
 

@@ -11,10 +11,16 @@ database itself through a change probe that also sees commits of other processes
 An answer is stored under the probe value read *before* it was built, so a commit that lands
 while it is being built leaves it stale-marked for the next request. See
 docs/decisions/0026-anonymous-page-cache.md.
+
+Single flight (decision 0038): when many readers miss the same key at once (every commit empties
+the cache), one request builds the answer and the others that read the *same* probe value wait
+for it and are then served from the store, as a hit would serve them. A request that read a
+newer value does not wait for a build that started before it: it builds its own.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 import sqlite3
 import threading
@@ -108,6 +114,7 @@ class PageStore:
         self.probe = probe
         self.max_bytes = max_bytes
         self.hits = self.misses = 0
+        self.builds = self.waits = 0  # answers built by a miss; misses that waited for one
         self._entries: OrderedDict[tuple[bytes, ...], Entry] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
@@ -159,10 +166,20 @@ def cache_key(scope: Scope) -> tuple[bytes, ...] | None:
             *(wanted.get(name, b"") for name in _KEY_HEADERS))
 
 
+@dataclass
+class _Flight:
+    """An answer being built: the probe value it is for, and who waits for it."""
+
+    version: object
+    loop: asyncio.AbstractEventLoop
+    done: asyncio.Future[Entry | None]  # the answer built, if it may be stored
+
+
 class PageCache:
     def __init__(self, app: ASGIApp, store: PageStore) -> None:
         self.app = app
         self.store = store
+        self._flights: dict[tuple[bytes, ...], _Flight] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         key = cache_key(scope) if self.store.enabled else None
@@ -175,15 +192,43 @@ class PageCache:
             await self.app(scope, receive, send)
             return
         entry = self.store.get(key, version)
+        if entry is None:
+            entry = await self._wait_for_build(key, version)
         if entry is not None:
             await send({"type": "http.response.start", "status": entry.status,
                         "headers": list(entry.headers)})
             await send({"type": "http.response.body", "body": entry.body})
             return
-        await self._fill(scope, receive, send, key, version)
+        flight = _Flight(version, asyncio.get_running_loop(),
+                         asyncio.get_running_loop().create_future())
+        self._flights[key] = flight
+        entry = None
+        try:
+            self.store.builds += 1
+            entry = await self._fill(scope, receive, send, version)
+            # A build superseded by one for a newer probe value must not overwrite its answer.
+            if entry is not None and self._flights.get(key) is flight:
+                self.store.put(key, entry)
+        finally:
+            if self._flights.get(key) is flight:
+                del self._flights[key]
+            flight.done.set_result(entry)
+
+    async def _wait_for_build(self, key: tuple[bytes, ...], version: object) -> Entry | None:
+        """The answer of a build of this key for this very probe value, once it is done; None
+        when there is no such build or its answer is for its own request only (an error, a
+        cookie): then the waiter builds its own."""
+        flight = self._flights.get(key)
+        if flight is None or flight.version != version \
+                or flight.loop is not asyncio.get_running_loop():
+            return None
+        self.store.waits += 1
+        # shield: a waiter that goes away must not cancel the build it waits for
+        return await asyncio.shield(flight.done)
 
     async def _fill(self, scope: Scope, receive: Receive, send: Send,
-                    key: tuple[bytes, ...], version: object) -> None:
+                    version: object) -> Entry | None:
+        """Answer the request; the answer to store, if it may be stored."""
         start: dict[str, Any] = {}
         chunks: list[bytes] = []
 
@@ -197,5 +242,5 @@ class PageCache:
         await self.app(scope, receive, keep)
         headers = start.get("headers", [])
         if start.get("status") != 200 or any(name == b"set-cookie" for name, _ in headers):
-            return  # errors and answers that hand out a cookie are for this request only
-        self.store.put(key, Entry(version, time.monotonic(), 200, headers, b"".join(chunks)))
+            return None  # errors and answers that hand out a cookie are for this request only
+        return Entry(version, time.monotonic(), 200, headers, b"".join(chunks))

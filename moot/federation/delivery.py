@@ -23,6 +23,7 @@ from moot.context import Context
 from moot.db import tables as t
 from moot.db.types import utcnow
 from moot.federation.actors import http_for
+from moot.federation.fanout import open_cursors
 from moot.federation.http import FetchError, Http, Signer
 from moot.federation.outbox import targets as _targets
 from moot.federation.policy import refusal
@@ -267,6 +268,7 @@ def deliver_domains(ctx: Context, domains: list[str]) -> int:
 
 
 def run_once(ctx: Context) -> int:
-    """Serve every due instance once."""
+    """Open cursors for instances addressed for the first time, then serve every due one once."""
+    open_cursors(ctx)
     domains = _claim(ctx)
     return deliver_domains(ctx, domains) if domains else 0

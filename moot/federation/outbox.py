@@ -2,7 +2,8 @@
 
 An action calls one of the ``federate_*`` functions with its open connection; the activity is
 built from the rows as they are now and appended to ``ap_outbox``. Delivery (delivery.py) reads
-the log later. Who receives what follows Lemmy (federation.md §1.6): an activity in a local
+the log later, and opens a cursor for each instance a row addresses for the first time
+(fanout.py). Who receives what follows Lemmy (federation.md §1.6): an activity in a local
 community is wrapped in an Announce by the community and goes to its follower instances; one in
 a remote community goes to that community's inbox, which announces it.
 """
@@ -15,10 +16,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import Connection, bindparam, func, insert, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from moot.context import Context
 from moot.db import tables as t
+from moot.db.prepared import run
 from moot.db.types import utcnow
 from moot.federation.objects import CONTEXT, PUBLIC, group_json, note_json, page_json
 
@@ -33,18 +34,17 @@ def domain_of(url: str) -> str:
 
 # Statements run for every local vote, post and comment: built once, with bound parameters.
 _ADDRESS = func.coalesce(t.person.c.shared_inbox_url, t.person.c.inbox_url)
-_FOLLOWER_INBOXES = (
+FOLLOWER_INBOXES = (
     select(_ADDRESS)
     .join(t.community_follower, t.community_follower.c.person_id == t.person.c.id)
     .where(t.community_follower.c.community_id == bindparam("community_id"),
            t.person.c.local.is_(False)))
 # An inbox may sit on another host than its actor (a shared inbox elsewhere).
 _FOLLOWER_INBOXES_AT = (
-    _FOLLOWER_INBOXES.join(t.instance, t.instance.c.id == t.person.c.instance_id)
+    FOLLOWER_INBOXES.join(t.instance, t.instance.c.id == t.person.c.instance_id)
     .where(or_(t.instance.c.domain == bindparam("domain"),
                _ADDRESS.like(bindparam("pattern")))))
-_APPEND = insert(t.ap_outbox).returning(t.ap_outbox.c.id)
-_LOG_ROW = select(t.ap_outbox).where(t.ap_outbox.c.id == bindparam("id"))
+_APPEND = insert(t.ap_outbox)
 _COMMUNITY = select(t.community).where(t.community.c.id == bindparam("id"))
 _PERSON = select(t.person).where(t.person.c.id == bindparam("id"))
 
@@ -58,7 +58,7 @@ def targets(conn: Connection, row: Any, domain: str | None = None) -> dict[str, 
     if row.community_id is not None:
         params = {"community_id": row.community_id}
         if domain is None:
-            inboxes.update(conn.execute(_FOLLOWER_INBOXES, params).scalars())
+            inboxes.update(conn.execute(FOLLOWER_INBOXES, params).scalars())
         else:
             params.update(domain=domain, pattern=f"%://{domain}/%")
             inboxes.update(conn.execute(_FOLLOWER_INBOXES_AT, params).scalars())
@@ -72,25 +72,17 @@ def append(conn: Connection, activity: dict[str, Any], *, community_id: int | No
            inboxes: list[str] | None = None) -> None:
     """Append one activity to the outgoing log (delivered to community followers and/or inboxes).
 
-    An instance addressed for the first time gets its delivery cursor here, just before this
-    row, so nothing recorded for it can be skipped."""
+    One INSERT: the delivery worker works out the instances it reaches, and opens a cursor
+    just before this row for any it addresses for the first time (fanout.py, decision 0038)."""
     document = {"@context": CONTEXT, **activity}
-    row_id = conn.execute(_APPEND, {
+    run(conn, _APPEND, {
         "ap_id": activity["id"], "actor_id": activity["actor"], "data": json.dumps(document),
         "community_id": community_id, "inboxes": json.dumps(inboxes or []),
-        "published": utcnow()}).scalar_one()
-    row = conn.execute(_LOG_ROW, {"id": row_id}).one()
-    domains = set(targets(conn, row))
-    if not domains:
-        return
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    conn.execute(dialect.insert(t.ap_delivery).on_conflict_do_nothing(), [
-        {"domain": domain, "last_id": row_id - 1, "published": utcnow()}
-        for domain in sorted(domains)])
+        "published": utcnow()})
 
 
 def _community(conn: Connection, community_id: int) -> Any:
-    return conn.execute(_COMMUNITY, {"id": community_id}).mappings().one()
+    return run(conn, _COMMUNITY, {"id": community_id}).mappings().one()
 
 
 def _person(conn: Connection, person_id: int) -> Any:
@@ -120,10 +112,13 @@ def announce(ctx: Context, conn: Connection, community: Any, inner: dict[str, An
 
 
 def send_in_community(ctx: Context, conn: Connection, community_id: int,
-                      activity: dict[str, Any], inboxes: list[str] | None = None) -> None:
+                      activity: dict[str, Any], inboxes: list[str] | None = None,
+                      community: Any = None) -> None:
     """Route a local person's activity: announce it (local community) or send it to the group;
-    ``inboxes`` also get it (Lemmy's extra targets of send_activity_in_community)."""
-    community = _community(conn, community_id)
+    ``inboxes`` also get it (Lemmy's extra targets of send_activity_in_community). A caller
+    that has just read the community's row hands it in as ``community``."""
+    if community is None:
+        community = _community(conn, community_id)
     if community["visibility"] != "Public":
         return  # a LocalOnly community does not federate, as in Lemmy
     if community["local"]:
@@ -171,25 +166,25 @@ def _federate_content(ctx: Context, conn: Connection, row: Any, community_id: in
     send_in_community(ctx, conn, community_id, activity)
 
 
-def federate_vote(ctx: Context, conn: Connection, person_id: int, object_ap_id: str,
+def federate_vote(ctx: Context, conn: Connection, voter: Any, object_ap_id: str,
                   community_id: int, old: int, new: int) -> None:
-    """Like, Dislike, or Undo of the previous vote (votes carry no to/cc, as in Lemmy)."""
-    actor = _local_actor(conn, person_id)
-    if actor is None or old == new:
+    """Like, Dislike, or Undo of the previous vote (votes carry no to/cc, as in Lemmy).
+    ``voter`` is the voter's person row (a logged-in viewer's, so nothing is read again)."""
+    if not voter["local"] or old == new:
         return
     community = _community(conn, community_id)
 
     def vote(score: int) -> dict[str, Any]:
         kind = "Like" if score > 0 else "Dislike"
-        return {"type": kind, "id": activity_id(ctx, kind), "actor": actor["actor_id"],
+        return {"type": kind, "id": activity_id(ctx, kind), "actor": voter["actor_id"],
                 "object": object_ap_id, "audience": community["actor_id"]}
 
     if new == 0:
-        send_in_community(ctx, conn, community_id, {
-            "type": "Undo", "id": activity_id(ctx, "Undo"), "actor": actor["actor_id"],
-            "object": vote(old), "audience": community["actor_id"]})
+        activity = {"type": "Undo", "id": activity_id(ctx, "Undo"), "actor": voter["actor_id"],
+                    "object": vote(old), "audience": community["actor_id"]}
     else:
-        send_in_community(ctx, conn, community_id, vote(new))
+        activity = vote(new)
+    send_in_community(ctx, conn, community_id, activity, community=community)
 
 
 def federate_follow(ctx: Context, conn: Connection, person_id: int, community_id: int,

@@ -36,6 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.sql import ColumnElement, Select
 
 from moot.db import tables as t
+from moot.db.prepared import run
 from moot.db.types import UtcDateTime
 
 ME = bindparam("me", type_=Integer())
@@ -136,7 +137,7 @@ def read_flags(conn: Connection, statement: Any, me: int | None, now: datetime,
     flags = Flags()
     if not params["creators"]:
         return flags
-    for kind, a, b, v in conn.execute(statement, params):
+    for kind, a, b, v in run(conn, statement, params).all():
         flags.found.setdefault(kind, {})[(a, b)] = v
     return flags
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, bindparam, select
 
 from moot.db import tables as t
+from moot.db.prepared import run
 from moot.errors import MootError
 from moot.views.lookup import find_actor_id
 from moot.views.shape import (
@@ -64,7 +65,7 @@ _VIEWER = (
 
 def load_viewer(conn: Connection, local_user_id: int, token: str) -> Viewer | None:
     """The viewer for a token, if the token is still a live login of a usable account."""
-    row = conn.execute(_VIEWER, {"token": token, "user_id": local_user_id}).mappings().first()
+    row = run(conn, _VIEWER, {"token": token, "user_id": local_user_id}).mappings().first()
     if row is None or row["p_deleted"]:
         return None
     return Viewer(dict(row), {n: row["p_" + n] for n in PERSON + PERSON_COUNTS}, token)

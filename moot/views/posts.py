@@ -23,6 +23,7 @@ from sqlalchemy.sql import ColumnElement, Select
 from moot.actions.communities import is_moderator
 from moot.context import Context
 from moot.db import tables as t
+from moot.db.prepared import run
 from moot.db.types import UtcDateTime, utcnow
 from moot.errors import MootError
 from moot.views.communities import get_community_view, moderators, subscribed_state
@@ -217,13 +218,13 @@ _COMMUNITY_OF = select(t.post.c.community_id).where(t.post.c.id == bindparam("po
 
 
 def get_post_view(conn: Connection, post_id: int, viewer: Viewer | None) -> dict[str, Any]:
-    community_id = conn.execute(_COMMUNITY_OF, {"post_id": post_id}).scalar()
+    community_id = run(conn, _COMMUNITY_OF, {"post_id": post_id}).scalar()
     if community_id is None:
         raise MootError("couldnt_find_post", status=404)
     mod_or_admin = is_mod_or_admin(conn, viewer, community_id)
     me = viewer.person_id if viewer else None
-    rows = plain_rows(conn.execute(_by_id(viewer is None, mod_or_admin),
-                                   {"post_id": post_id, "me": -1 if me is None else me}))
+    rows = plain_rows(run(conn, _by_id(viewer is None, mod_or_admin),
+                          {"post_id": post_id, "me": -1 if me is None else me}))
     if not rows:
         raise MootError("couldnt_find_post", status=404)
     return with_flags(conn, rows, me, utcnow())[0]

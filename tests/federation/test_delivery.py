@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 
 from moot.db import tables as t
 from moot.db.types import utcnow
-from moot.federation import delivery, inbox_worker
+from moot.federation import delivery, fanout, inbox_worker
 from moot.federation.http import Http
 from tests.conftest import PUBLIC_URL
 from tests.federation.fake import PUBLIC_IP, FakeRemote
@@ -38,6 +38,8 @@ def _followed(app: Any, api: ApiClient, admin: str, remote: FakeRemote) -> dict[
     body, headers = remote.signed(inbox, follow)
     assert api.client.post(inbox, content=body, headers=headers).status_code == 202
     assert inbox_worker.run_once(app.state.ctx) == 1
+    # The delivery worker opens the instance's cursor, just before the Accept (decision 0038).
+    assert fanout.open_cursors(app.state.ctx) == 1
     return community
 
 

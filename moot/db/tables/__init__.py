@@ -19,7 +19,7 @@ from moot.db.tables.community import (
     community_moderator,
     community_person_ban,
 )
-from moot.db.tables.federation import ap_delivery, ap_inbox, ap_outbox
+from moot.db.tables.federation import ap_delivery, ap_fanout, ap_inbox, ap_outbox
 from moot.db.tables.message import person_mention, private_message
 from moot.db.tables.modlog import (
     mod_add_community,
@@ -75,6 +75,7 @@ __all__ = [
     "admin_purge_person",
     "admin_purge_post",
     "ap_delivery",
+    "ap_fanout",
     "ap_inbox",
     "ap_outbox",
     "captcha_answer",

@@ -38,6 +38,14 @@ ap_outbox = Table(
     published(),
 )
 
+# How far the delivery worker has read the log to open cursors for instances it addresses for the
+# first time (federation/fanout.py, decisions/0038): one row, id 1.
+ap_fanout = Table(
+    "ap_fanout", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("last_id", Integer, nullable=False, server_default="0"),
+)
+
 # Where delivery stands for one remote instance (by domain, host[:port]).
 ap_delivery = Table(
     "ap_delivery", metadata,

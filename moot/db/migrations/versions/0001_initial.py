@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-27 09:17:36.119891
+Create Date: 2026-11-27 10:36:50.913000
 """
 from alembic import op
 import sqlalchemy as sa
@@ -28,6 +28,11 @@ def upgrade() -> None:
     sa.Column('dead', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
     sa.Column('published', moot.db.types.UtcDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('domain', name=op.f('pk_ap_delivery'))
+    )
+    op.create_table('ap_fanout',
+    sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('last_id', sa.Integer(), server_default='0', nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_ap_fanout'))
     )
     op.create_table('ap_inbox',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
@@ -1184,6 +1189,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_ap_inbox_state_next')
 
     op.drop_table('ap_inbox')
+    op.drop_table('ap_fanout')
     op.drop_table('ap_delivery')
 
 

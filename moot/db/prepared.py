@@ -1,0 +1,183 @@
+"""Prebuilt statements run straight on SQLite's DB-API cursor, on the hot write paths.
+
+``Connection.execute`` costs some 40-50 µs of Python per statement before SQLite sees it (the
+statement's cache key is rebuilt from its tree, parameters are processed, events are asked, a
+result object is set up), while SQLite runs a key lookup in a few µs: for a vote's fifteen
+statements that was most of its CPU (bench/README.md, "Votes with readers", decision 0038).
+``run`` compiles a module-level statement once per set of parameter names, then on SQLite binds
+positionally with the types' own bind processors, executes on the DB-API connection of the same
+transaction, and applies the types' result processors: the same values SQLAlchemy returns.
+
+An expanding ``IN`` list is spelled with one ``?`` per item, the statement's text kept per
+list length. What it does not handle goes to ``Connection.execute`` unchanged: other
+databases, statements whose compiled form needs SQLAlchemy at run time (Python-side column
+defaults, literal-rendered parameters), an empty ``IN`` list, and parameters passed as a list
+(executemany). Only statements built once at import
+time may be passed: they are cached by identity.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy.sql import ClauseElement
+
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class _Plan:
+    sql: str
+    binds: tuple[tuple[str, Any, Callable[[Any], Any] | None], ...]  # name, fixed value, proc
+    row: Any  # a namedtuple class of the result's columns, or None
+    processors: tuple[tuple[int, Callable[[Any], Any]], ...]  # the columns that have one
+    expanding: tuple[str, ...] = ()  # names of IN-list parameters
+    texts: dict[tuple[int, ...], str] | None = None  # the SQL per IN-list lengths
+
+
+_plans: dict[tuple[int, tuple[str, ...]], tuple[ClauseElement, _Plan | None]] = {}
+
+
+def run(conn: Connection, statement: Any, params: Mapping[str, Any] | None = None) -> Any:
+    """Execute like ``conn.execute(statement, params)``; the result answers ``first``, ``one``,
+    ``all``, ``scalar``, ``scalar_one``, ``scalars``, ``mappings`` and ``rowcount``."""
+    if conn.dialect.name != "sqlite" or not isinstance(params, Mapping | None):
+        return conn.execute(statement, params)
+    names = tuple(params) if params else ()
+    found = _plans.get((id(statement), names))
+    if found is None:
+        found = (statement, _plan(conn, statement, names))
+        _plans[(id(statement), names)] = found  # the statement is kept, so its id stays its own
+    plan = found[1]
+    if plan is None:
+        return conn.execute(statement, params)
+    values = params or {}
+    sql: str | None = plan.sql
+    if plan.expanding:
+        sql = _expanded(plan, values)
+        if sql is None:
+            return conn.execute(statement, params)
+    args: list[Any] = []
+    for name, fixed, proc in plan.binds:
+        value = values.get(name, fixed)
+        if name in plan.expanding:
+            args.extend(value if proc is None else [proc(v) for v in value])
+        else:
+            args.append(proc(value) if proc is not None and value is not None else value)
+    cursor = conn.connection.driver_connection.execute(sql, args)  # type: ignore[union-attr]
+    if plan.row is None:
+        return Result(None, [], cursor.rowcount)
+    rows = cursor.fetchall()
+    if plan.processors:
+        rows = [_processed(row, plan.processors) for row in rows]
+    return Result(plan.row, [plan.row._make(r) for r in rows], cursor.rowcount)
+
+
+def _processed(row: tuple[Any, ...], processors: tuple[tuple[int, Any], ...]) -> list[Any]:
+    values = list(row)
+    for index, process in processors:
+        if values[index] is not None:
+            values[index] = process(values[index])
+    return values
+
+
+def _plan(conn: Connection, statement: Any, names: tuple[str, ...]) -> _Plan | None:
+    compiled: Any = statement.compile(dialect=conn.dialect, column_keys=list(names))
+    if compiled.insert_prefetch or compiled.update_prefetch \
+            or compiled.literal_execute_params or compiled.positiontup is None:
+        return None  # needs SQLAlchemy's execution context
+    expanding = tuple(sorted({compiled.bind_names[bind] for bind in compiled.post_compile_params}))
+    if any(name not in names for name in expanding):
+        return None
+    processors = compiled._bind_processors
+    binds = []
+    for name in compiled.positiontup:
+        bind = compiled.binds[name]
+        fixed = _MISSING if name in names else bind.effective_value
+        if fixed is _MISSING and name not in names:
+            return None
+        binds.append((name, None if fixed is _MISSING else fixed, processors.get(name)))
+    columns = compiled._result_columns
+    if not columns:
+        return _Plan(compiled.string, tuple(binds), None, (), expanding, {})
+    keys = [column[0] for column in columns]
+    dialect = conn.dialect
+    result_processors = tuple(
+        (index, process) for index, column in enumerate(columns)
+        if (process := column[3]._cached_result_processor(dialect, None)) is not None)
+    row = namedtuple("Row", keys, rename=True)  # type: ignore[misc]
+    row.keys_ = tuple(keys)  # type: ignore[attr-defined]
+    return _Plan(compiled.string, tuple(binds), row, result_processors, expanding, {})
+
+
+def _expanded(plan: _Plan, values: Mapping[str, Any]) -> str | None:
+    """The statement's text for these IN-list lengths; None for an empty or odd list."""
+    lists = [values[name] for name in plan.expanding]
+    if not all(isinstance(v, list | tuple) and v and not isinstance(v[0], list | tuple)
+               for v in lists):
+        return None  # SQLAlchemy spells an empty IN its own way; tuples are not handled here
+    lengths = tuple(len(v) for v in lists)
+    assert plan.texts is not None
+    sql = plan.texts.get(lengths)
+    if sql is None:
+        sql = plan.sql
+        for name, length in zip(plan.expanding, lengths, strict=True):
+            sql = sql.replace(f"__[POSTCOMPILE_{name}]", ", ".join("?" * length))
+        plan.texts[lengths] = sql
+    return sql
+
+
+class Result:
+    """The rows of one execution, already fetched."""
+
+    def __init__(self, row: Any, rows: list[Any], rowcount: int) -> None:
+        self._keys: tuple[str, ...] = row.keys_ if row is not None else ()
+        self._rows = rows
+        self.rowcount = rowcount
+
+    def keys(self) -> tuple[str, ...]:
+        return self._keys
+
+    def all(self) -> list[Any]:
+        return self._rows
+
+    def first(self) -> Any:
+        return self._rows[0] if self._rows else None
+
+    def one(self) -> Any:
+        if len(self._rows) != 1:
+            raise LookupError(f"expected one row, got {len(self._rows)}")
+        return self._rows[0]
+
+    def scalar(self) -> Any:
+        return self._rows[0][0] if self._rows else None
+
+    def scalar_one(self) -> Any:
+        return self.one()[0]
+
+    def scalars(self) -> list[Any]:
+        return [row[0] for row in self._rows]
+
+    def mappings(self) -> _Mappings:
+        return _Mappings(self._keys, self._rows)
+
+
+class _Mappings:
+    def __init__(self, keys: tuple[str, ...], rows: list[Any]) -> None:
+        self._keys = keys
+        self._rows = rows
+
+    def all(self) -> list[dict[str, Any]]:
+        return [dict(zip(self._keys, row, strict=True)) for row in self._rows]
+
+    def first(self) -> dict[str, Any] | None:
+        return dict(zip(self._keys, self._rows[0], strict=True)) if self._rows else None
+
+    def one(self) -> dict[str, Any]:
+        if len(self._rows) != 1:
+            raise LookupError(f"expected one row, got {len(self._rows)}")
+        return dict(zip(self._keys, self._rows[0], strict=True))
