@@ -80,8 +80,11 @@ def _die_with_parent() -> None:
 def _run(settings: Settings, sock: socket.socket, *, first: bool) -> None:
     import uvicorn
 
+    from moot import memory
     from moot.app import create_app
 
+    memory.tune_allocator()  # before the first request: a login's 19 MiB block (memory.py)
+    memory.start_trimmer()
     app = create_app(settings)
     if first and settings.federation_worker:
         from moot.federation.runner import start_in_thread

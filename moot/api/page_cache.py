@@ -117,7 +117,15 @@ class PageStore:
         self.builds = self.waits = 0  # answers built by a miss; misses that waited for one
         self._entries: OrderedDict[tuple[bytes, ...], Entry] = OrderedDict()
         self._bytes = 0
+        self._version: object = None  # the probe value of the answers last stored
         self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @property
+    def stored_bytes(self) -> int:
+        return self._bytes
 
     @property
     def enabled(self) -> bool:
@@ -139,6 +147,8 @@ class PageStore:
         if size > min(MAX_ENTRY_BYTES, self.max_bytes):
             return
         with self._lock:
+            if entry.version != self._version:
+                self._drop_other_versions(entry.version)
             old = self._entries.pop(key, None)
             if old is not None:
                 self._bytes -= len(old.body) + sum(len(k) for k in key)
@@ -147,6 +157,16 @@ class PageStore:
             while self._bytes > self.max_bytes:
                 dropped_key, dropped = self._entries.popitem(last=False)
                 self._bytes -= len(dropped.body) + sum(len(k) for k in dropped_key)
+
+    def _drop_other_versions(self, version: object) -> None:
+        # Answers stored before the last commit are never served again; without this they
+        # stayed until the byte cap pushed them out, up to MOOT_PAGE_CACHE_MB of dead memory on
+        # a server with steady writes (docs/decisions/0039). An answer that was built across a
+        # commit and stored late may drop newer ones: only a miss more.
+        self._version = version
+        for key in [k for k, e in self._entries.items() if e.version != version]:
+            dropped = self._entries.pop(key)
+            self._bytes -= len(dropped.body) + sum(len(k) for k in key)
 
 
 def cache_key(scope: Scope) -> tuple[bytes, ...] | None:

@@ -79,8 +79,15 @@ def summary_row(r: dict[str, Any]) -> str:
     return (f"| {r['time'][:16].replace('T', ' ')} | {r['database']} | {r['scale']} | "
             f"{front_text} | {front_rps} | {_listing_worst(r)} | {tree_text} | "
             f"{writes.get('votes', 0):,.0f} | {writes.get('comments', 0):,.0f} | "
-            f"{memory['rss_mb']:.0f} ({memory['peak_rss_mb']:.0f}) | {r['startup_s']:.2f} | "
+            f"{_memory_cell(memory)} | {r['startup_s']:.2f} | "
             f"{r['note'] or '–'} |")
+
+
+def _memory_cell(memory: dict[str, float]) -> str:
+    """idle / after the load (peak), in MiB of resident memory of the one server process."""
+    idle = memory.get("idle_rss_mb")
+    return (f"{'–' if idle is None else f'{idle:.0f}'} / {memory['rss_mb']:.0f} "
+            f"({memory['peak_rss_mb']:.0f})")
 
 
 def detail_table(r: dict[str, Any]) -> str:
@@ -110,7 +117,7 @@ def detail_table(r: dict[str, Any]) -> str:
 def render(results: list[dict[str, Any]]) -> str:
     out = [("| run (UTC) | db | scale | Hot front page p50 / p99 ms | Hot front page req/s "
            "| slowest listing p50 / p99 ms | comment tree p50 / p99 ms | votes/s | comments/s "
-           "| server RSS MB (peak) | start-up s | note |"),
+           "| server RSS MB: idle / after load (peak) | start-up s | note |"),
            "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     out += [summary_row(r) for r in results]
     latest: dict[tuple[str, str], dict[str, Any]] = {}

@@ -193,8 +193,9 @@ def run_benchmark(settings: Settings, *, scale: str, seconds: float, connections
     port = _free_port()
     proc, startup = _start_server(settings, port)
     try:
+        idle = _memory_mb(proc.pid)["rss_mb"]  # started, one GET /site answered
         measured = asyncio.run(_measure(port, seconds, connections, post_ids, biggest))
-        memory = _memory_mb(proc.pid)
+        memory = {**_memory_mb(proc.pid), "idle_rss_mb": idle}
     finally:
         proc.terminate()
         proc.wait()

@@ -17,8 +17,10 @@ import sys
 import wave
 from array import array
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+if TYPE_CHECKING:
+    from PIL import Image
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: characters that a reader or a listener could confuse.
 ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -63,6 +65,10 @@ def _rand(low: int, high: int) -> int:
 
 
 def render_png(answer: str, level: Difficulty) -> bytes:
+    # Pillow is imported on the first captcha, not at start: it costs a server ~4 MB of
+    # memory that most never use (docs/decisions/0039).
+    from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
     width, height = 40 * len(answer) + 30, 80
     image = Image.new("RGB", (width, height), (245, 245, 240))
     draw = ImageDraw.Draw(image)
@@ -87,6 +93,8 @@ def render_png(answer: str, level: Difficulty) -> bytes:
 
 def _bend(image: Image.Image, amplitude: float) -> Image.Image:
     """Shift each column up or down along a sine wave, so that letters do not sit on a line."""
+    from PIL import Image
+
     width, height = image.size
     phase = secrets.randbelow(628) / 100
     bent = Image.new("RGB", image.size, (245, 245, 240))

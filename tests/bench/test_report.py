@@ -33,8 +33,17 @@ def test_tables_are_rebuilt_between_the_markers(tmp_path: Path) -> None:
     assert "old" not in text and text.count(START) == 1
     assert "| 2026-11-25 10:00 | sqlite | S | 4.2 / 8.0 | 100 |" in text
     assert "| 2026-11-26 10:00 | sqlite | S | 3.5 / 8.0 | 100 |" in text
+    assert "| – / 90 (95) | 2.00 |" in text  # results from before the idle figure
     # One detail table, for the latest run of each database and scale.
     assert text.count("#### sqlite, scale S") == 1 and "2026-11-26T10:00:00Z" in text
+
+
+def test_memory_column_shows_idle_after_load_and_peak(tmp_path: Path) -> None:
+    run = result("2026-11-27T10:00:00Z", 1.0)
+    run["server_memory"] = {"idle_rss_mb": 104.2, "rss_mb": 150.4, "peak_rss_mb": 177.0}
+    (tmp_path / "README.md").write_text(START + "\n" + END + "\n")
+    write_result(run, tmp_path)
+    assert "| 104 / 150 (177) | 2.00 |" in (tmp_path / "README.md").read_text()
 
 
 def test_percentiles() -> None:
