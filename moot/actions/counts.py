@@ -15,6 +15,7 @@ from sqlalchemy import Connection, bindparam, case, update
 
 from moot.actions.activity import SITE_ROW, mark_active
 from moot.db import tables as t
+from moot.db.prepared import run
 from moot.db.types import UtcDateTime
 from moot.ranking import NECRO_WINDOW, controversy_rank
 
@@ -96,10 +97,10 @@ def apply_post_vote(conn: Connection, post: dict[str, Any], old: int, new: int) 
         return
     upvotes = post["upvotes"] + (new == 1) - (old == 1)
     downvotes = post["downvotes"] + (new == -1) - (old == -1)
-    conn.execute(_POST_TALLY, {"post": post["id"], "up": upvotes, "down": downvotes,
-                               "score": upvotes - downvotes,
-                               "controversy": controversy_rank(upvotes, downvotes)})
-    conn.execute(_POST_SCORE, {"person": post["creator_id"], "change": new - old})
+    run(conn, _POST_TALLY, {"post": post["id"], "up": upvotes, "down": downvotes,
+                            "score": upvotes - downvotes,
+                            "controversy": controversy_rank(upvotes, downvotes)})
+    run(conn, _POST_SCORE, {"person": post["creator_id"], "change": new - old})
 
 
 # Run on every vote on a post: built once.
