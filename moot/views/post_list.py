@@ -8,9 +8,9 @@ a select of 17 joined tables cost several times what running it does (bench/READ
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Integer, String, exists, func, or_, select
@@ -27,6 +27,7 @@ from moot.views.communities import find_community_id
 from moot.views.languages import chosen_languages
 from moot.views.paging import limit_and_offset
 from moot.views.people import Viewer
+from moot.views.post_bounds import BOUNDED_DEPTH, hot_bounds, score_floor
 from moot.views.post_sorts import (
     NOW,
     SINCE,
@@ -39,7 +40,6 @@ from moot.views.post_sorts import (
     segments,
     window_params,
 )
-from moot.views.post_bounds import BOUNDED_DEPTH, hot_bounds, score_floor
 from moot.views.posts import (
     creator,
     my_block,

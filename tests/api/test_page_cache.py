@@ -77,7 +77,7 @@ def test_a_commit_from_another_process_shows_on_the_next_read(api: ApiClient) ->
 
 def test_answers_from_before_a_commit_are_dropped_at_the_next_store(api: ApiClient) -> None:
     """They can never be served again, so they do not wait for the byte cap (memory)."""
-    alice, bob, _, post = setup(api)
+    _, bob, _, post = setup(api)
     front(api)
     api.client.get("/api/v3/post/list?type_=All&sort=Hot&limit=20")
     assert len(store(api)) >= 1

@@ -1,6 +1,10 @@
 """All tables, one module per noun, sharing one MetaData."""
 
-from moot.db.tables.account import email_verification, local_user_language, password_reset_request
+from moot.db.tables.account import (
+    email_verification,
+    local_user_language,
+    password_reset_request,
+)
 from moot.db.tables.admin_log import (
     admin_purge_comment,
     admin_purge_community,

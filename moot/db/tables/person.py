@@ -1,6 +1,15 @@
 """People (local and remote), local accounts, login tokens, instances and person-level blocks."""
 
-from sqlalchemy import Column, Index, Integer, String, Table, Text, UniqueConstraint, text
+from sqlalchemy import (
+    Column,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
 
 from moot.db.tables.base import (
     count,

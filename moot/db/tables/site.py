@@ -2,7 +2,15 @@
 
 from sqlalchemy import Column, Integer, String, Table, Text, text
 
-from moot.db.tables.base import count, flag, id_column, metadata, published, ref, updated
+from moot.db.tables.base import (
+    count,
+    flag,
+    id_column,
+    metadata,
+    published,
+    ref,
+    updated,
+)
 from moot.db.types import UtcDateTime
 
 language = Table(
