@@ -1,4 +1,5 @@
-"""Bring a database made before the counts kept on write (decision 0035) up to them, in bulk.
+"""Bring a database made before the current schema up to it, in bulk: the counts kept on write
+(decision 0035) and what came after.
 
     MOOT_DATABASE_URL=sqlite:////tmp/counts-l.db python -m bench.upgrade_counts
 
@@ -6,10 +7,11 @@
 
 Until the first release Moot keeps one initial migration and regenerates it, so a database that
 already carries that revision (the seeded scale-L database, for one) gets no new tables from
-`moot migrate`. This adds what the counts need: the `site_aggregates` row, the
-`community_activity` table, `person.last_active` and their indexes (and the post indexes
-added since, decision 0036), then fills them with a few
-set-based statements (moot/db/fill_counts.py) and recounts every community's active users.
+`moot migrate`. This adds every missing table (`site_aggregates`, `community_activity`,
+`ap_fanout` of decision 0038, …), `person.last_active` and every missing index (the post
+indexes of decision 0036, the comment tree's of 0034), replaces PostgreSQL's functions (the
+hot rank in double precision), then fills the counts with a few set-based statements
+(moot/db/fill_counts.py) and recounts every community's active users.
 Idempotent: what exists is left alone, and a second run does nothing.
 """
 
@@ -25,13 +27,14 @@ from sqlalchemy.schema import CreateIndex
 from moot.db import fill_counts
 from moot.db import tables as t
 from moot.db.engine import make_engine
+from moot.ranking import PG_HOT_RANK_FUNCTION
 
 
 def _add_schema(conn: Connection) -> list[str]:
     """The tables and the column (the person index is built after the fill)."""
     done = []
     found = inspect(conn)
-    for table in (t.site_aggregates, t.community_activity):
+    for table in t.metadata.sorted_tables:
         if not found.has_table(table.name):
             table.create(conn)  # with its indexes: the recount of every community needs them
             done.append(f"table {table.name}")
@@ -43,12 +46,14 @@ def _add_schema(conn: Connection) -> list[str]:
 
 
 def _add_indexes(conn: Connection) -> None:
-    # The post and comment indexes too: the listings' (time, score) indexes of decision 0036
-    # and the tree's (post_id, parent path) of 0034. IF NOT EXISTS rather than a reflection,
-    # which SQLite cannot do for an index on an expression.
-    for table in (t.person, t.community_activity, t.post, t.comment):
+    # Every table's, among them the listings' (time, score) indexes of decision 0036 and the
+    # tree's (post_id, parent path) of 0034. IF NOT EXISTS rather than a reflection, which
+    # SQLite cannot do for an index on an expression.
+    for table in t.metadata.sorted_tables:
         for index in table.indexes:
             conn.execute(CreateIndex(index, if_not_exists=True))
+    if conn.dialect.name == "postgresql":  # CREATE OR REPLACE: the current definition
+        conn.exec_driver_sql(PG_HOT_RANK_FUNCTION)
 
 
 def upgrade(url: str) -> None:

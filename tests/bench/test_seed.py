@@ -213,6 +213,8 @@ def test_upgrade_counts_brings_an_older_database_to_the_same_counts(
             conn.exec_driver_sql("ALTER TABLE person DROP COLUMN last_active")
             conn.exec_driver_sql("DROP TABLE community_activity")
             conn.exec_driver_sql("DROP TABLE site_aggregates")
+            conn.exec_driver_sql("DROP TABLE ap_fanout")  # added later (0038)
+            conn.exec_driver_sql("DROP INDEX ix_post_published_score")  # 0036
             conn.exec_driver_sql("UPDATE community SET users_active_day = 0, "
                                  "users_active_week = 0, users_active_month = 0, "
                                  "users_active_half_year = 0")
@@ -220,5 +222,13 @@ def test_upgrade_counts_brings_an_older_database_to_the_same_counts(
         engine.dispose()
     upgrade(settings.database_url)
     upgrade(settings.database_url)  # a second run changes nothing
+    engine = make_engine(settings.database_url, pool_size=1)
+    try:
+        with engine.connect() as conn:
+            found = inspect(conn)
+            assert found.has_table("ap_fanout")
+            assert "ix_post_published_score" in {ix["name"] for ix in found.get_indexes("post")}
+    finally:
+        engine.dispose()
     assert api.get("/site")["site_view"]["counts"] == before
     assert api.get("/community/list", type_="All", limit=50)["communities"] == listed
