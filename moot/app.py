@@ -16,6 +16,7 @@ from moot import web
 from moot.api.errors import CrashGuard, install_error_handlers
 from moot.api.page_cache import ChangeProbe, PageCache, PageStore
 from moot.api.ratelimit import Buckets, RateLimitMiddleware
+from moot.api.read_door import ReadDoor, is_read
 from moot.api.timing import ServerTiming
 from moot.api.v3 import routers as v3_routers
 from moot.api.v3.deps import Api
@@ -34,11 +35,12 @@ warnings.filterwarnings("ignore", message="The 'alias' attribute with value")
 
 
 class MootApp(FastAPI):
-    """FastAPI, with the inbox and vote doors asked first: deliveries and votes skip the whole
-    stack below."""
+    """FastAPI, with the inbox, vote and read doors asked first: deliveries, votes and
+    logged-in listings skip the whole stack below."""
 
     inbox_door: InboxDoor
     vote_door: VoteDoor | None = None  # None sends votes through FastAPI (tests compare both)
+    read_door: ReadDoor | None = None  # likewise for logged-in listings
     threads: int = 0  # request threads wanted; set on the first request, inside the loop
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -52,6 +54,8 @@ class MootApp(FastAPI):
             await self.inbox_door(scope, receive, send)
         elif self.vote_door is not None and is_vote(scope):
             await self.vote_door(scope, receive, send, super().__call__)
+        elif self.read_door is not None and is_read(scope):
+            await self.read_door(scope, receive, send, super().__call__)
         else:
             await super().__call__(scope, receive, send)
 
@@ -67,8 +71,9 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
                  openapi_url="/api/v3/openapi.json", docs_url="/api/v3/docs", redoc_url=None)
     app.state.ctx = ctx
     app.inbox_door = InboxDoor(ctx)
-    buckets = Buckets()  # one set for the rate-limit layer and the vote door
+    buckets = Buckets()  # one set for the rate-limit layer and the doors
     app.vote_door = VoteDoor(ctx, buckets)
+    app.read_door = ReadDoor(ctx, buckets)
     app.threads = settings.threads
     install_error_handlers(app)
     for router in v3_routers():

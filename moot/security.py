@@ -68,8 +68,13 @@ def issue_token(local_user_id: int, issuer: str, secret: str) -> str:
     return jwt.encode(claims, secret, algorithm="HS256")
 
 
+@functools.lru_cache(maxsize=4096)
 def read_token(token: str, secret: str) -> int | None:
-    """The local_user id a token names, or None if it is not one of ours."""
+    """The local_user id a token names, or None if it is not one of ours.
+
+    Remembered: checking the signature costs more than the rest of a logged-in request's
+    routing, and the answer depends on nothing else (Moot's tokens carry no expiry; whether
+    the login is still live is asked of the database, views/people.py load_viewer)."""
     try:
         claims = jwt.decode(token, secret, algorithms=["HS256"],
                             options={"require": ["sub", "iat"], "verify_iss": False})
