@@ -27,6 +27,7 @@ from sqlalchemy import Connection
 from sqlalchemy.sql import ClauseElement
 
 _MISSING = object()
+MAX_PLANS = 4096
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,8 @@ def run(conn: Connection, statement: Any, params: Mapping[str, Any] | None = Non
     names = tuple(params) if params else ()
     found = _plans.get((id(statement), names))
     if found is None:
+        if len(_plans) >= MAX_PLANS:
+            _plans.clear()  # statements built per shape (views/post_list.py) come and go
         found = (statement, _plan(conn, statement, names))
         _plans[(id(statement), names)] = found  # the statement is kept, so its id stays its own
     plan = found[1]

@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy.sql import Select
 
+from moot.db import prepared
 from moot.ranking import HOT_WINDOW, SCALED_DIVISOR_MIN, hours_ranking_at_least
 from moot.views.post_sorts import BAND_SCORES, BANDS, Segment
 
@@ -42,7 +43,7 @@ def hot_bounds(conn: Connection, pilot: Select[Any], segment: Segment, run: dict
                wanted: int) -> dict[str, Any] | None:
     """The parameters ``least``, ``ranked``, ``floor`` and ``band{j}`` for a ranked segment's
     first ``wanted`` rows; None if the segment has no rows at all."""
-    rows = conn.execute(pilot, dict(run, limit=max(wanted, PILOT_ROWS), offset=0)).all()
+    rows = prepared.run(conn, pilot, dict(run, limit=max(wanted, PILOT_ROWS), offset=0)).all()
     if not rows:
         return None
     ranks = sorted((row[0] for row in rows), reverse=True)
@@ -68,7 +69,8 @@ def score_floor(conn: Connection, superset: Select[Any], run: dict[str, Any],
                 wanted: int) -> int | None:
     """The lowest of the window's best ``SCORE_SLACK * wanted`` scores among every post; None
     if the window holds fewer (a small window needs no floor)."""
-    scores = conn.execute(superset, dict(run, limit=SCORE_SLACK * wanted)).scalars().all()
+    scores = [row[0] for row in
+              prepared.run(conn, superset, dict(run, limit=SCORE_SLACK * wanted)).all()]
     if len(scores) < SCORE_SLACK * wanted:
         return None
     return int(scores[-1])

@@ -19,6 +19,7 @@ from sqlalchemy.sql.expression import bindparam
 
 from moot.api.v3 import models as m
 from moot.context import Context
+from moot.db import prepared
 from moot.db import tables as t
 from moot.db.languages import UNDETERMINED_LANGUAGE_ID
 from moot.db.types import utcnow
@@ -262,7 +263,8 @@ def _fetch(conn: Connection, shape: Shape, q: PostQuery, params: dict[str, Any]
                           else _statement(shape, index, resumed, q.matching))
         rows = _bounded_rows(conn, shape, index, resumed, run, q.matching is None)
         if rows is None:
-            rows = conn.execute(ordered, run).all()
+            rows = (prepared.run(conn, ordered, run) if q.matching is None
+                    else conn.execute(ordered, run)).all()
         if skip and not rows:
             # The page starts past this segment: skip all of its rows (at most ``skip``).
             capped = query.with_only_columns(t.post.c.id).limit(skip).subquery()
@@ -285,11 +287,11 @@ def _bounded_rows(conn: Connection, shape: Shape, index: int, resumed: bool,
     if segment.decays_with is not None:
         bounds = hot_bounds(conn, _pilot_statement(shape, index, resumed), segment, run, wanted)
         # No row in the pilot: none in the segment, so an empty page and nothing to skip.
-        return [] if bounds is None else conn.execute(ordered, {**run, **bounds}).all()
+        return [] if bounds is None else prepared.run(conn, ordered, {**run, **bounds}).all()
     if segment.scored:
         floor = score_floor(conn, _superset_statement(shape, index, resumed), run, wanted)
         if floor is not None:
-            rows = conn.execute(ordered, {**run, "score_floor": floor}).all()
+            rows = prepared.run(conn, ordered, {**run, "score_floor": floor}).all()
             if len(rows) == run["limit"]:
                 return rows  # a full page above the floor: no post below it can be on it
     return None

@@ -3,6 +3,7 @@ relations to it (vote, save, read, hide, follow, block, ban) as left joins on pr
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -125,15 +126,28 @@ def post_view_select(me: ColumnElement[int] | None, now: ColumnElement[datetime]
     return select(*columns).select_from(source)
 
 
-def post_view_from(row: Any) -> dict[str, Any]:
-    counts = pick(row, "pc_", POST_COUNTS)
+@cache
+def _keys(prefix: str, names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    return tuple((name, prefix + name) for name in names)
+
+
+def timeless(row: Mapping[str, Any], prefix: str, names: tuple[str, ...]) -> dict[str, Any]:
+    """``pick`` for rows whose times are already text (``cols(..., text_times=True)``): no
+    pass over the values looking for a ``datetime``."""
+    return {name: value for name, key in _keys(prefix, names) if (value := row[key]) is not None}
+
+
+def post_view_from(row: Any, fields: Callable[[Any, str, tuple[str, ...]], dict[str, Any]]
+                   = pick) -> dict[str, Any]:
+    """``fields``: how an entity is read from the row (``timeless`` for rows of ``_CORE``)."""
+    counts = fields(row, "pc_", POST_COUNTS)
     counts["post_id"] = row["p_id"]
     comments = row["pc_comments"]
     seen = row["read_comments"]
     view: dict[str, Any] = {
-        "post": pick(row, "p_", POST),
-        "creator": pick(row, "u_", PERSON),
-        "community": pick(row, "c_", COMMUNITY),
+        "post": fields(row, "p_", POST),
+        "creator": fields(row, "u_", PERSON),
+        "community": fields(row, "c_", COMMUNITY),
         "creator_banned_from_community": bool(row["creator_banned"]),
         "banned_from_community": bool(row["banned"]),
         "creator_is_moderator": bool(row["creator_is_moderator"]),
@@ -203,13 +217,13 @@ def with_flags(conn: Connection, rows: list[dict[str, Any]], viewer_id: int | No
                        (row["p_id"] for row in rows), (row["p_creator_id"] for row in rows),
                        (row["c_id"] for row in rows))
     set_post_flags(rows, flags, viewer_id is None)
-    return [post_view_from(row) for row in rows]
+    return [post_view_from(row, timeless) for row in rows]
 
 
 def views_by_ids(conn: Connection, ids: list[int], viewer_id: int | None,
                  now: datetime) -> list[dict[str, Any]]:
     """The PostViews of ``ids``, in that order (ids not found are left out)."""
-    rows = plain_rows(conn.execute(_CORE_BY_IDS, {"ids": ids}))
+    rows = plain_rows(run(conn, _CORE_BY_IDS, {"ids": ids}))
     views = {view["post"]["id"]: view for view in with_flags(conn, rows, viewer_id, now)}
     return [views[i] for i in ids if i in views]
 
