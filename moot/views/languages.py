@@ -10,20 +10,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, or_, select
+from sqlalchemy import Connection, bindparam, or_, select
 from sqlalchemy.sql import ColumnElement
 
 from moot.db import tables as t
+from moot.db.prepared import run
 from moot.db.languages import LANGUAGES, UNDETERMINED_LANGUAGE_ID
 from moot.views.people import Viewer
+
+
+_CHOSEN = select(t.local_user_language.c.language_id).where(
+    t.local_user_language.c.local_user_id == bindparam("local_user_id"))
 
 
 def read_languages(conn: Connection, local_user_id: int) -> list[int]:
     """A person's discussion languages, sorted; [] when they chose none or all of them (Lemmy's
     convert_read_languages). The language table is the fixed LANGUAGES list, so no count query."""
-    ul = t.local_user_language
-    chosen = sorted(conn.execute(select(ul.c.language_id)
-                                 .where(ul.c.local_user_id == local_user_id)).scalars())
+    chosen = sorted(run(conn, _CHOSEN, {"local_user_id": local_user_id}).scalars())
     return [] if len(chosen) >= len(LANGUAGES) else chosen
 
 
