@@ -1,4 +1,4 @@
-"""Logged-in ``GET /api/v3/post/list`` and ``GET /api/v3/comment/list`` as a bare ASGI door.
+"""Logged-in ``GET /api/v3/post/list``, ``/comment/list`` and ``/post`` as a bare ASGI door.
 
 A logged-in front page cannot come from the page cache (it is the viewer's own), and through
 FastAPI's stack it cost about twice what building it does: a dozen middleware layers, routing
@@ -32,7 +32,7 @@ from moot.api.ratelimit import Buckets, client_ip
 from moot.api.v3 import models as m
 from moot.api.v3.comments import get_comments
 from moot.api.v3.deps import Api
-from moot.api.v3.posts import read_posts
+from moot.api.v3.posts import read_post, read_posts
 from moot.context import Context
 from moot.errors import MootError
 from moot.security import read_token
@@ -46,6 +46,7 @@ Route = Callable[[Context, Viewer | None, Any], dict[str, Any]]
 ROUTES: dict[str, tuple[type[BaseModel], Route, type[BaseModel]]] = {
     "/api/v3/post/list": (m.GetPosts, read_posts, m.GetPostsResponse),
     "/api/v3/comment/list": (m.GetComments, get_comments, m.GetCommentsResponse),
+    "/api/v3/post": (m.GetPost, read_post, m.GetPostResponse),
 }
 _NAMES = {path: frozenset(field.alias or name for name, field in query.model_fields.items())
           for path, (query, _route, _answer) in ROUTES.items()}

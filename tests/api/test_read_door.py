@@ -10,7 +10,7 @@ import pytest
 from moot.api import read_door
 from tests.helpers import ApiClient, Person
 
-POSTS, COMMENTS = "/api/v3/post/list", "/api/v3/comment/list"
+POSTS, COMMENTS, POST = "/api/v3/post/list", "/api/v3/comment/list", "/api/v3/post"
 _VARYING = {"server-timing", "content-length"}
 
 
@@ -80,6 +80,17 @@ def test_listings_answer_as_the_routes_do(api: ApiClient) -> None:
     assert headers["access-control-allow-origin"] == "*"
     assert _both(api, COMMENTS, f"parent_id={answer['comments'][0]['comment']['id']}",
                  reader.token)[0] == 200
+    # A post opened through the door: the route's own write (the post read, its comments
+    # seen) happens; the view is as it was before, as in Lemmy. Opened again, both ways agree.
+    first = _send(api, POST, f"id={post['id']}", reader.token, {})[1]["post_view"]
+    assert first["read"] is False
+    status, answer, _ = _both(api, POST, f"id={post['id']}", reader.token)
+    assert status == 200 and answer["post_view"]["read"] is True
+    assert answer["post_view"]["unread_comments"] == 0
+    comment_id = _both(api, COMMENTS, f"post_id={post['id']}", reader.token)[1][
+        "comments"][0]["comment"]["id"]
+    assert _both(api, POST, f"comment_id={comment_id}", reader.token)[0] == 200
+    assert _both(api, POST, "id=99999999", reader.token)[1]["error"] == "couldnt_find_post"
 
 
 def test_what_the_door_does_not_read_goes_to_fastapi(api: ApiClient) -> None:
