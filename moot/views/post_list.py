@@ -263,8 +263,10 @@ def _fetch(conn: Connection, shape: Shape, q: PostQuery, params: dict[str, Any]
                           else _statement(shape, index, resumed, q.matching))
         rows = _bounded_rows(conn, shape, index, resumed, run, q.matching is None)
         if rows is None:
-            rows = (prepared.run(conn, ordered, run) if q.matching is None
-                    else conn.execute(ordered, run)).all()
+            if q.matching is None:
+                rows = prepared.run(conn, ordered, run).all()
+            else:  # a search's statement, built per request: not one for prepared's cache
+                rows = conn.execute(ordered, run).all()
         if skip and not rows:
             # The page starts past this segment: skip all of its rows (at most ``skip``).
             capped = query.with_only_columns(t.post.c.id).limit(skip).subquery()
