@@ -20,7 +20,8 @@ What stays as it was (the tests in tests/api/test_vote_batch.py):
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -60,13 +61,11 @@ _POSTS = (
 # PostgreSQL: the batch's posts locked in id order, as load_post(lock=True) locks one.
 _POSTS_LOCKED = _POSTS.with_for_update(of=t.post)
 _BAN = t.community_person_ban
-_LIKE = t.post_like
 _COMMUNITIES = select(t.community).where(t.community.c.id.in_(_ids("ids")))
 _UNVOTE = delete(t.post_like).where(t.post_like.c.post_id == bindparam("post_id"),
                                     t.post_like.c.person_id == bindparam("person_id"))
 
 Key = tuple[int, int]  # (post id, voter's person id)
-Answer = Callable[[int, dict[str, Any]], None]
 
 
 def apply_post_votes_batch(ctx: Context, conn: Connection, votes: list[Any]) -> None:
@@ -86,6 +85,16 @@ def _checked(ctx: Context, conn: Connection, votes: list[Any]
              ) -> list[tuple[Any, Viewer, dict[str, Any]]]:
     """The votes that pass the route's checks, with their viewer and post; the others get
     their refusal as answer."""
+    allowed = checked_logins(ctx, conn, votes)
+    if not allowed:
+        return []
+    posts = _posts(conn, sorted({vote.target for vote, _ in allowed}))
+    return checked_targets(conn, allowed, posts, "couldnt_find_post")
+
+
+def checked_logins(ctx: Context, conn: Connection, votes: list[Any]) -> list[tuple[Any, Viewer]]:
+    """The votes whose login, account and value pass (load_viewer, check_user_valid,
+    check_vote), with their viewer; the others get their refusal as answer."""
     viewers = _viewers(conn, votes)
     allowed: list[tuple[Any, Viewer]] = []
     for vote in votes:
@@ -99,34 +108,39 @@ def _checked(ctx: Context, conn: Connection, votes: list[Any]
             vote.answer = (exc.status, exc.body())
             continue
         allowed.append((vote, viewer))
-    if not allowed:
-        return []
-    posts = _posts(conn, sorted({vote.target for vote, _ in allowed}))
-    banned = _bans(conn, {(posts[vote.target]["community_id"], viewer.person_id)
-                          for vote, viewer in allowed if vote.target in posts})
+    return allowed
+
+
+def checked_targets(conn: Connection, allowed: list[tuple[Any, Viewer]],
+                    targets: dict[int, dict[str, Any]], missing: str
+                    ) -> list[tuple[Any, Viewer, dict[str, Any]]]:
+    """check_like_post's / check_like_comment's refusals, in their order, from the targets'
+    rows (with ``community_id``, ``community_deleted``, ``community_removed``) read for the
+    batch, and the voters' bans read here in one query."""
+    banned = _bans(conn, {(targets[vote.target]["community_id"], viewer.person_id)
+                          for vote, viewer in allowed if vote.target in targets})
     accepted = []
     for vote, viewer in allowed:
         try:
-            post = _check_post(posts.get(vote.target), viewer, banned)
+            target = _check_target(targets.get(vote.target), viewer, banned, missing)
         except MootError as exc:
             vote.answer = (exc.status, exc.body())
             continue
-        accepted.append((vote, viewer, post))
+        accepted.append((vote, viewer, target))
     return accepted
 
 
-def _check_post(post: dict[str, Any] | None, viewer: Viewer, banned: set[Key]
-                ) -> dict[str, Any]:
-    """check_like_post's refusals, in its order, from rows already read."""
-    if post is None:
-        raise MootError("couldnt_find_post", status=404)
-    if post["community_deleted"] or post["community_removed"]:
+def _check_target(target: dict[str, Any] | None, viewer: Viewer, banned: set[Key],
+                  missing: str) -> dict[str, Any]:
+    if target is None:
+        raise MootError(missing, status=404)
+    if target["community_deleted"] or target["community_removed"]:
         raise MootError("deleted")
-    if (post["community_id"], viewer.person_id) in banned:
+    if (target["community_id"], viewer.person_id) in banned:
         raise MootError("banned_from_community")
-    if post["deleted"] or post["removed"]:
+    if target["deleted"] or target["removed"]:
         raise MootError("deleted")
-    return post
+    return target
 
 
 def _viewers(conn: Connection, votes: list[Any]) -> dict[tuple[str, int], Viewer]:
@@ -158,11 +172,13 @@ def _bans(conn: Connection, pairs: set[Key]) -> set[Key]:
             if row.expires is None or row.expires > now}
 
 
-def _likes(conn: Connection, pairs: set[Key]) -> dict[Key, int]:
-    """The votes already there of these (post, person) pairs."""
+def existing_votes(conn: Connection, table: Any, key: str, pairs: set[Key]) -> dict[Key, int]:
+    """The votes already in ``table`` (post_like or comment_like, ``key`` its target column)
+    of these (target, person) pairs."""
     size = size_for(len(pairs))
-    return {(row.post_id, row.person_id): row.score
-            for row in run(conn, _likes_of(size), pairs_params("asked", pairs, size)).all()}
+    statement = _votes_of(table, key, size)
+    return {(row[0], row[1]): row[2]
+            for row in run(conn, statement, pairs_params("asked", pairs, size)).all()}
 
 
 @cache
@@ -173,43 +189,60 @@ def _bans_of(size: int) -> Any:
 
 
 @cache
-def _likes_of(size: int) -> Any:
+def _votes_of(table: Any, key: str, size: int) -> Any:
     asked = pairs_cte("asked", size)
-    return select(_LIKE.c.post_id, _LIKE.c.person_id, _LIKE.c.score).join_from(
-        asked, _LIKE, and_(_LIKE.c.post_id == asked.c.a, _LIKE.c.person_id == asked.c.b))
+    return select(table.c[key], table.c.person_id, table.c.score).join_from(
+        asked, table, and_(table.c[key] == asked.c.a, table.c.person_id == asked.c.b))
+
+
+@dataclass
+class Effects:
+    """What a batch's accepted votes do, worked out as if applied one by one."""
+
+    last: dict[Key, tuple[dict[str, Any], int, datetime]]  # the last vote of each pair
+    changes: dict[int, list[Any]]  # target id -> [target row, upvotes change, downvotes change]
+    log: list[dict[str, Any]]  # the outgoing log rows, in arrival order
+
+
+def effects(ctx: Context, conn: Connection, accepted: list[tuple[Any, Viewer, dict[str, Any]]],
+            table: Any, key: str) -> Effects:
+    """Each vote sees the value the one before it left (the earlier ones read in one query);
+    every change is counted and gets its Like, Dislike or Undo."""
+    current = existing_votes(conn, table, key, {(target["id"], viewer.person_id)
+                                                for _, viewer, target in accepted})
+    communities = {row["id"]: row for row in run(conn, _COMMUNITIES, {"ids": sorted(
+        {target["community_id"] for _, _, target in accepted})}).mappings().all()}
+    done = Effects({}, {}, [])
+    for vote, viewer, target in accepted:
+        pair = (target["id"], viewer.person_id)
+        old, new = current.get(pair, 0), vote.score
+        current[pair] = new
+        done.last[pair] = (target, new, utcnow())
+        if old == new:
+            continue
+        change = done.changes.setdefault(target["id"], [target, 0, 0])
+        change[1] += (new == 1) - (old == 1)
+        change[2] += (new == -1) - (old == -1)
+        if viewer.person["local"]:
+            row = vote_log_row(ctx, viewer.person["actor_id"], target["ap_id"],
+                               communities[target["community_id"]], old, new)
+            if row is not None:
+                done.log.append(row)
+    return done
 
 
 def _write(ctx: Context, conn: Connection, accepted: list[tuple[Any, Viewer, dict[str, Any]]]
            ) -> None:
     """The effects of the accepted votes applied in turn, written set-wise."""
-    current = _likes(conn, {(post["id"], viewer.person_id) for _, viewer, post in accepted})
-    communities = {row["id"]: row for row in run(conn, _COMMUNITIES, {"ids": sorted(
-        {post["community_id"] for _, _, post in accepted})}).mappings().all()}
-    last: dict[Key, dict[str, Any]] = {}
-    changes: dict[int, list[Any]] = {}  # post id -> [post, upvotes change, downvotes change]
-    log: list[dict[str, Any]] = []
-    for vote, viewer, post in accepted:
-        key = (post["id"], viewer.person_id)
-        old, new = current.get(key, 0), vote.score
-        current[key] = new
-        last[key] = {"post_id": key[0], "person_id": key[1], "score": new,
-                     "published": utcnow()}
-        if old == new:
-            continue
-        change = changes.setdefault(post["id"], [post, 0, 0])
-        change[1] += (new == 1) - (old == 1)
-        change[2] += (new == -1) - (old == -1)
-        if viewer.person["local"]:
-            row = vote_log_row(ctx, viewer.person["actor_id"], post["ap_id"],
-                               communities[post["community_id"]], old, new)
-            if row is not None:
-                log.append(row)
+    done = effects(ctx, conn, accepted, t.post_like, "post_id")
     # Deleting every touched vote and inserting the last non-zero ones leaves what a delete
     # and an insert per vote leave (the vote's time included).
-    run_many(conn, _UNVOTE, [{"post_id": k[0], "person_id": k[1]} for k in last])
-    run_many(conn, VOTE_INSERT, [row for row in last.values() if row["score"]])
-    apply_post_votes(conn, [(post, up, down) for post, up, down in changes.values()])
+    run_many(conn, _UNVOTE, [{"post_id": k[0], "person_id": k[1]} for k in done.last])
+    run_many(conn, VOTE_INSERT, [
+        {"post_id": k[0], "person_id": k[1], "score": score, "published": published}
+        for k, (_, score, published) in done.last.items() if score])
+    apply_post_votes(conn, [(post, up, down) for post, up, down in done.changes.values()])
     now = utcnow()
     run_many(conn, insert_ignoring(conn.dialect.name, t.post_read),
-             [{"post_id": k[0], "person_id": k[1], "published": now} for k in last])
-    append_rows(conn, log)
+             [{"post_id": k[0], "person_id": k[1], "published": now} for k in done.last])
+    append_rows(conn, done.log)

@@ -24,7 +24,8 @@ def _ctx(api: ApiClient) -> Any:
     return api.client.app.state.ctx  # type: ignore[attr-defined]
 
 
-def _batch(api: ApiClient, calls: list[Call]) -> list[tuple[int, dict[str, Any]]]:
+def _batch(api: ApiClient, calls: list[Call], kind: str = "post"
+           ) -> list[tuple[int, dict[str, Any]]]:
     """The calls as one batch of the writer (no HTTP): their (status, answer), in order."""
     ctx = _ctx(api)
     writer = VoteWriter(ctx)
@@ -32,7 +33,7 @@ def _batch(api: ApiClient, calls: list[Call]) -> list[tuple[int, dict[str, Any]]
     writer.thread.join()
     loop = asyncio.new_event_loop()
     try:
-        votes = [Vote("post", post_id, score, read_token(person.token, ctx.site().jwt_secret)
+        votes = [Vote(kind, post_id, score, read_token(person.token, ctx.site().jwt_secret)
                       or 0, person.token, loop.create_future())
                  for post_id, score, person in calls]
         writer._write(votes)
@@ -224,3 +225,42 @@ def _held_in_order(api: ApiClient, post_id: int,
     for thread in threads:
         thread.join(10)
     return results
+
+
+def test_comment_votes_of_one_batch_as_applied_in_turn(api: ApiClient, admin: str) -> None:
+    owner, (post, _other) = _setup(api)
+    comment = api.make_comment(owner.token, post["id"])["comment"]
+    gone = api.make_comment(owner.token, post["id"])["comment"]
+    api.post("/comment/delete", {"comment_id": gone["id"], "deleted": True}, token=owner.token)
+    voter, second, banned = api.make_person(), api.make_person(), api.make_person()
+    api.post("/community/ban_user", {"community_id": post["community_id"],
+                                     "person_id": banned.person_id, "ban": True},
+             token=owner.token)
+    start = _last_log_id(api)
+    answers = _batch(api, [
+        (comment["id"], 1, voter), (gone["id"], 1, voter), (comment["id"], -1, second),
+        (comment["id"], 1, banned), (999_999, 1, voter), (comment["id"], -1, voter),
+        (comment["id"], 0, second)], kind="comment")
+    assert [(status, a.get("error")) for status, a in answers] == [
+        (200, None), (400, "deleted"), (200, None), (400, "banned_from_community"),
+        (404, "couldnt_find_comment"), (200, None), (200, None)]
+    # Read after the batch: the creator's +1 and the voter's -1; the second voter's undone.
+    view = answers[0][1]["comment_view"]
+    assert (view["counts"]["upvotes"], view["counts"]["downvotes"]) == (1, 1)
+    assert view["my_vote"] == -1 and answers[6][1]["comment_view"]["my_vote"] == 0
+    assert answers[0][1] == answers[5][1] and answers[0][1]["recipient_ids"] == []
+    for (target, _score, person), (status, answer) in zip(
+            [(comment["id"], 1, voter), (comment["id"], 0, second)],
+            [answers[0], answers[6]], strict=True):
+        assert status == 200
+        assert answer["comment_view"] == api.get("/comment", id=target,
+                                                 token=person.token)["comment_view"]
+    assert [(a["type"], a["object"]["type"] if a["type"] == "Undo" else None)
+            for a in _log_after(api, start)] == [
+        ("Like", None), ("Dislike", None), ("Dislike", None), ("Undo", "Dislike")]
+    with _ctx(api).db.read() as conn:
+        score = conn.execute(select(t.person.c.comment_score)
+                             .where(t.person.c.id == owner.person_id)).scalar_one()
+        votes = conn.execute(select(func.count()).select_from(t.comment_like)
+                             .where(t.comment_like.c.comment_id == comment["id"])).scalar()
+    assert score == 2 - 1 and votes == 2  # two comments' own upvotes, one downvote
