@@ -95,6 +95,8 @@ def _checked(ctx: Context, conn: Connection, votes: list[Any]
 def checked_logins(ctx: Context, conn: Connection, votes: list[Any]) -> list[tuple[Any, Viewer]]:
     """The votes whose login, account and value pass (load_viewer, check_user_valid,
     check_vote), with their viewer; the others get their refusal as answer."""
+    if not votes:
+        return []  # a batch of the other kind only: no query
     viewers = _viewers(conn, votes)
     allowed: list[tuple[Any, Viewer]] = []
     for vote in votes:
