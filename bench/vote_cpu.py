@@ -1,13 +1,14 @@
 """CPU per vote through the group-commit writer, in-process (no HTTP, no readers).
 
     MOOT_DATABASE_URL=sqlite:////tmp/votes2-s.db python bench/vote_cpu.py \\
-        [--votes 2000] [--voters 48] [--profile out.prof]
+        [--votes 2000] [--voters 48] [--profile out.prof] [--seed 6]
 
 Runs on a copy of a database seeded by ``moot bench seed`` (it adds votes). ``--voters``
 seeded people vote +1/-1 on random posts among the 2,000 newest, all queued at once so that the
 batches are full (actions/vote_batch.py, 64 votes). The batches run on this thread, so its CPU
 clock is the writer's CPU. Reported: CPU per vote, statements per vote (counted at SQLAlchemy's
-cursor event) and batches. With ``--profile`` the run is under cProfile and the stats are
+cursor event, and as SQLite ran them, through its trace callback: there an executemany counts
+once per row, BEGIN and COMMIT count too) and batches. With ``--profile`` the run is under cProfile and the stats are
 written there (``python -m pstats``).
 """
 
@@ -56,16 +57,21 @@ def main() -> None:
     parser.add_argument("--votes", type=int, default=2000)
     parser.add_argument("--voters", type=int, default=48)
     parser.add_argument("--profile", default="")
+    parser.add_argument("--seed", type=int, default=6,
+                        help="another seed for another run on the same copy (new votes)")
     args = parser.parse_args()
     url = os.environ["MOOT_DATABASE_URL"]
     db = Database(make_engine(url, pool_size=2))
+    executed = [0]  # statements SQLite ran (an executemany counts each of its rows)
+    event.listen(db.engine, "connect", lambda dbapi, _record: dbapi.set_trace_callback(
+        lambda _sql: executed.__setitem__(0, executed[0] + 1)))
     ctx = Context(Settings(database_url=url), db)
     with db.read() as conn:
         posts = list(conn.execute(select(t.post.c.id).order_by(t.post.c.published.desc())
                                   .limit(2000)).scalars())
     tokens = [do_login(ctx, f"user{n + 1}", BENCH_PASSWORD, ip=None, user_agent="bench")
               for n in range(args.voters)]
-    rng = random.Random(6)
+    rng = random.Random(args.seed)
     votes = [(rng.choice(posts), rng.choice((1, -1)), rng.choice(tokens))
              for _ in range(args.votes)]
     statements = [0]
@@ -79,7 +85,7 @@ def main() -> None:
         writer._write(batch)
     profiler = cProfile.Profile() if args.profile else None
     statuses: dict[int, int] = {}
-    statements[0] = done = 0
+    statements[0] = executed[0] = done = 0
     cpu0, wall0 = time.thread_time(), time.perf_counter()
     if profiler is not None:
         profiler.enable()
@@ -97,6 +103,7 @@ def main() -> None:
         "cpu_ms_per_vote": round(cpu / done * 1000, 3),
         "wall_votes_per_second": round(done / wall),
         "statements_per_vote": round(statements[0] / done, 2),
+        "sqlite_statements_per_vote": round(executed[0] / done, 2),
         "load_average": os.getloadavg()[0]}, indent=2))
     db.dispose()
 

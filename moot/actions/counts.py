@@ -15,7 +15,7 @@ from sqlalchemy import Connection, bindparam, case, update
 
 from moot.actions.activity import SITE_ROW, mark_active
 from moot.db import tables as t
-from moot.db.prepared import run
+from moot.db.prepared import run, run_many
 from moot.db.types import UtcDateTime
 from moot.ranking import NECRO_WINDOW, controversy_rank
 
@@ -109,6 +109,55 @@ _POST_TALLY = update(t.post).where(t.post.c.id == bindparam("post")).values(
     controversy_rank=bindparam("controversy"))
 _POST_SCORE = update(t.person).where(t.person.c.id == bindparam("person")).values(
     post_score=t.person.c.post_score + bindparam("change"))
+
+
+def apply_post_votes(conn: Connection, posts: list[tuple[dict[str, Any], int, int]]) -> None:
+    """A batch's votes on posts, summed (actions/vote_posts.py): for each (post row as read
+    before, change of upvotes, change of downvotes), one tally UPDATE, and one post-score
+    UPDATE per creator; what apply_post_vote gives applied vote by vote. Rows are written in
+    id order, so that two PostgreSQL writers lock them in the same order."""
+    tallies: list[dict[str, Any]] = []
+    creators: dict[int, int] = {}
+    for post, up_change, down_change in sorted(posts, key=lambda item: item[0]["id"]):
+        if not (up_change or down_change):
+            continue
+        upvotes, downvotes = post["upvotes"] + up_change, post["downvotes"] + down_change
+        tallies.append({"post": post["id"], "up": upvotes, "down": downvotes,
+                        "score": upvotes - downvotes,
+                        "controversy": controversy_rank(upvotes, downvotes)})
+        creator = post["creator_id"]
+        creators[creator] = creators.get(creator, 0) + up_change - down_change
+    run_many(conn, _POST_TALLY, tallies)
+    run_many(conn, _POST_SCORE, [{"person": person, "change": change}
+                                 for person, change in sorted(creators.items()) if change])
+
+
+def apply_comment_votes(conn: Connection,
+                        comments: list[tuple[dict[str, Any], int, int]]) -> None:
+    """A batch's votes on comments, summed (actions/vote_comments.py), as apply_post_votes:
+    one tally UPDATE per comment (from its row as read, locked, before) and one comment-score
+    UPDATE per creator, in id order."""
+    tallies: list[dict[str, Any]] = []
+    creators: dict[int, int] = {}
+    for comment, up_change, down_change in sorted(comments, key=lambda item: item[0]["id"]):
+        if not (up_change or down_change):
+            continue
+        upvotes, downvotes = comment["upvotes"] + up_change, comment["downvotes"] + down_change
+        tallies.append({"comment": comment["id"], "up": upvotes, "down": downvotes,
+                        "score": upvotes - downvotes,
+                        "controversy": controversy_rank(upvotes, downvotes)})
+        creator = comment["creator_id"]
+        creators[creator] = creators.get(creator, 0) + up_change - down_change
+    run_many(conn, _COMMENT_TALLY, tallies)
+    run_many(conn, _COMMENT_SCORE, [{"person": person, "change": change}
+                                    for person, change in sorted(creators.items()) if change])
+
+
+_COMMENT_TALLY = update(t.comment).where(t.comment.c.id == bindparam("comment")).values(
+    upvotes=bindparam("up"), downvotes=bindparam("down"), score=bindparam("score"),
+    controversy_rank=bindparam("controversy"))
+_COMMENT_SCORE = update(t.person).where(t.person.c.id == bindparam("person")).values(
+    comment_score=t.person.c.comment_score + bindparam("change"))
 
 
 def apply_comment_vote(conn: Connection, comment_id: int, creator_id: int, old: int,

@@ -140,11 +140,11 @@ def load_post(conn: Connection, post_id: int, *, lock: bool = False) -> dict[str
 def insert_ignore(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     """INSERT … ON CONFLICT DO NOTHING on either database."""
     if rows:
-        conn.execute(_insert_ignoring(conn.dialect.name, table), rows)
+        conn.execute(insert_ignoring(conn.dialect.name, table), rows)
 
 
 @cache
-def _insert_ignoring(dialect_name: str, table: Table) -> Any:
+def insert_ignoring(dialect_name: str, table: Table) -> Any:
     dialect = postgresql if dialect_name == "postgresql" else sqlite
     return dialect.insert(table).on_conflict_do_nothing()
 
@@ -152,7 +152,7 @@ def _insert_ignoring(dialect_name: str, table: Table) -> Any:
 def _mark_read(conn: Connection, person_id: int, post_ids: list[int]) -> None:
     now = utcnow()
     if len(post_ids) == 1:  # a vote's: one prebuilt statement
-        run(conn, _insert_ignoring(conn.dialect.name, t.post_read),
+        run(conn, insert_ignoring(conn.dialect.name, t.post_read),
             {"post_id": post_ids[0], "person_id": person_id, "published": now})
         return
     insert_ignore(conn, t.post_read, [{"post_id": pid, "person_id": person_id, "published": now}
@@ -261,7 +261,7 @@ def do_delete_post(ctx: Context, viewer: Viewer, post_id: int, deleted: bool) ->
 _UNVOTE = (delete(t.post_like).where(t.post_like.c.post_id == bindparam("post_id"),
                                      t.post_like.c.person_id == bindparam("person_id"))
            .returning(t.post_like.c.score))
-_VOTE = insert(t.post_like)
+VOTE_INSERT = insert(t.post_like)
 
 
 def do_like_post(ctx: Context, viewer: Viewer, post_id: int, score: int) -> int:
@@ -289,7 +289,7 @@ def apply_like_post(ctx: Context, conn: Connection, viewer: Viewer, post: dict[s
     mine = {"post_id": post["id"], "person_id": viewer.person_id}
     old = run(conn, _UNVOTE, mine).scalar()
     if score != 0:
-        run(conn, _VOTE, {**mine, "score": score, "published": utcnow()})
+        run(conn, VOTE_INSERT, {**mine, "score": score, "published": utcnow()})
     apply_post_vote(conn, post, old or 0, score)
     _mark_read(conn, viewer.person_id, [post["id"]])
     federate_vote(ctx, conn, viewer.person, post["ap_id"], post["community_id"],

@@ -4,16 +4,18 @@ A vote used to open its own write transaction (and a read one for its answer). O
 write lock then admits one vote at a time, each paying BEGIN IMMEDIATE, COMMIT and a hand-over
 of the lock. Here the vote door (api/vote_door.py) hands a vote to one writer thread and waits
 without holding a thread. The writer takes everything queued (up to ``MAX_BATCH``) and applies
-it in one transaction, vote by vote in arrival order, with the same checks and effects as
-``do_like_post`` / ``do_like_comment`` (they share check_like_* and apply_like_*).
+it in one transaction, in arrival order, with the same checks and effects as
+``do_like_post`` / ``do_like_comment``, set-wise: a fixed number of statements per batch
+(actions/vote_posts.py and vote_comments.py, decision 0040).
 
 - A refused vote does not fail its neighbours: every check runs before its vote writes
   anything, so a refusal leaves nothing to undo. An unexpected error rolls the batch back and
   each vote is then tried alone, in its own transaction.
 - The login is checked inside the transaction, from the database: a logout, password change,
   ban or deleted account counts from the next batch, with no cache to invalidate.
-- Each answer (PostResponse / CommentResponse) is read in the same transaction, after its vote:
-  what a separate read after the commit would see, without a second transaction.
+- Each answer (PostResponse / CommentResponse) is read in the same transaction, after the
+  batch's votes of its kind: what a separate read after the commit would see, without a
+  second transaction.
 - Nothing is answered before the batch is committed.
 """
 
@@ -26,18 +28,9 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection
-
-from moot.actions.comments import apply_like_comment, check_like_comment
-from moot.actions.communities import check_user_valid
-from moot.actions.inbox import reply_recipients
-from moot.actions.posts import apply_like_post, check_like_post
-from moot.actions.votes import check_vote
+from moot.actions.vote_comments import apply_comment_votes_batch
+from moot.actions.vote_posts import apply_post_votes_batch
 from moot.context import Context
-from moot.errors import IncorrectLogin, MootError
-from moot.views.comments import get_comment_view
-from moot.views.people import load_viewer
-from moot.views.posts import get_post_view
 
 # A batch holds the write lock while it runs: bounded, so that other writers wait little.
 MAX_BATCH = 64
@@ -99,8 +92,11 @@ class VoteWriter:
     def _write(self, batch: list[Vote]) -> None:
         try:
             with self.ctx.db.write() as conn:
-                for vote in batch:
-                    vote.answer = self._one(conn, vote)
+                # Set-wise (decision 0040): the post votes, then the comment votes. The two
+                # share no row, so only their log rows' order differs from arrival order.
+                apply_post_votes_batch(self.ctx, conn, [v for v in batch if v.kind == "post"])
+                apply_comment_votes_batch(self.ctx, conn,
+                                          [v for v in batch if v.kind == "comment"])
         except Exception:  # rolled back: each vote is tried on its own
             if len(batch) == 1:
                 log.exception("unhandled error on a %s vote", batch[0].kind)
@@ -108,30 +104,6 @@ class VoteWriter:
                 return
             for vote in batch:
                 self._write([vote])
-
-    def _one(self, conn: Connection, vote: Vote) -> tuple[int, dict[str, Any]]:
-        try:
-            return 200, self._apply(conn, vote)
-        except MootError as exc:
-            return exc.status, exc.body()
-
-    def _apply(self, conn: Connection, vote: Vote) -> dict[str, Any]:
-        """The route's checks in its order: login, account, vote value, target; then effects
-        and the answer."""
-        viewer = load_viewer(conn, vote.user_id, vote.token)
-        if viewer is None:
-            raise IncorrectLogin()
-        check_user_valid(viewer)
-        check_vote(self.ctx, viewer, vote.score)
-        if vote.kind == "post":
-            post = check_like_post(conn, viewer, vote.target)
-            apply_like_post(self.ctx, conn, viewer, post, vote.score)
-            return {"post_view": get_post_view(conn, vote.target, viewer)}
-        comment = check_like_comment(conn, viewer, vote.target)
-        apply_like_comment(self.ctx, conn, viewer, comment, vote.score)
-        recipients = reply_recipients(conn, vote.target)
-        return {"comment_view": get_comment_view(conn, vote.target, viewer),
-                "recipient_ids": recipients}
 
 
 def _settle(batch: list[Vote]) -> None:

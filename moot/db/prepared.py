@@ -12,14 +12,14 @@ An expanding ``IN`` list is spelled with one ``?`` per item, the statement's tex
 list length. What it does not handle goes to ``Connection.execute`` unchanged: other
 databases, statements whose compiled form needs SQLAlchemy at run time (Python-side column
 defaults, literal-rendered parameters), an empty ``IN`` list, and parameters passed as a list
-(executemany). Only statements built once at import
-time may be passed: they are cached by identity.
+(executemany: ``run_many`` does that one on the DB-API cursor, for statements without result
+rows). Only statements built once at import time may be passed: they are cached by identity.
 """
 
 from __future__ import annotations
 
 from collections import namedtuple
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,6 +78,34 @@ def run(conn: Connection, statement: Any, params: Mapping[str, Any] | None = Non
     if plan.processors:
         rows = [_processed(row, plan.processors) for row in rows]
     return Result(plan.row, [plan.row._make(r) for r in rows], cursor.rowcount)
+
+
+def run_many(conn: Connection, statement: Any, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Execute a statement without result rows once per parameter set (executemany), on
+    SQLite's DB-API cursor like ``run``; every set must name the same parameters."""
+    if not rows:
+        return
+    plan = None
+    if conn.dialect.name == "sqlite":
+        names = tuple(rows[0])
+        found = _plans.get((id(statement), names))
+        if found is None:
+            found = (statement, _plan(conn, statement, names))
+            _plans[(id(statement), names)] = found
+        plan = found[1]
+    if plan is None or plan.expanding or plan.row is not None:
+        conn.execute(statement, list(rows))
+        return
+    args = [_bound(plan.binds, values) for values in rows]
+    conn.connection.driver_connection.executemany(plan.sql, args)  # type: ignore[union-attr]
+
+
+def _bound(binds: tuple[tuple[str, Any, Any], ...], values: Mapping[str, Any]) -> list[Any]:
+    out = []
+    for name, fixed, proc in binds:
+        value = values.get(name, fixed)
+        out.append(proc(value) if proc is not None and value is not None else value)
+    return out
 
 
 def _processed(row: tuple[Any, ...], processors: tuple[tuple[int, Any], ...]) -> list[Any]:

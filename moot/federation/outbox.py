@@ -19,7 +19,7 @@ from sqlalchemy import Connection, bindparam, func, insert, or_, select
 
 from moot.context import Context
 from moot.db import tables as t
-from moot.db.prepared import run
+from moot.db.prepared import run, run_many
 from moot.db.types import utcnow
 from moot.federation.objects import CONTEXT, PUBLIC, group_json, note_json, page_json
 
@@ -172,19 +172,52 @@ def federate_vote(ctx: Context, conn: Connection, voter: Any, object_ap_id: str,
     ``voter`` is the voter's person row (a logged-in viewer's, so nothing is read again)."""
     if not voter["local"] or old == new:
         return
-    community = _community(conn, community_id)
+    row = vote_log_row(ctx, voter["actor_id"], object_ap_id, _community(conn, community_id),
+                       old, new)
+    if row is not None:
+        append_rows(conn, [row])
+
+
+def vote_log_row(ctx: Context, actor: str, object_ap_id: str, community: Any, old: int,
+                 new: int) -> dict[str, Any] | None:
+    """The log row of a local person's vote going from ``old`` to ``new`` (they differ), as
+    send_in_community would append it: announced by a local community, sent to a remote
+    one's inbox, none for a LocalOnly one. Built here without the general path's copies,
+    since a batch of votes builds many (actions/vote_posts.py)."""
+    if community["visibility"] != "Public":
+        return None
+    group = community["actor_id"]
 
     def vote(score: int) -> dict[str, Any]:
         kind = "Like" if score > 0 else "Dislike"
-        return {"type": kind, "id": activity_id(ctx, kind), "actor": voter["actor_id"],
-                "object": object_ap_id, "audience": community["actor_id"]}
+        return {"type": kind, "id": activity_id(ctx, kind), "actor": actor,
+                "object": object_ap_id, "audience": group}
 
-    if new == 0:
-        activity = {"type": "Undo", "id": activity_id(ctx, "Undo"), "actor": voter["actor_id"],
-                    "object": vote(old), "audience": community["actor_id"]}
-    else:
-        activity = vote(new)
-    send_in_community(ctx, conn, community_id, activity, community=community)
+    activity = vote(new) if new else {
+        "type": "Undo", "id": activity_id(ctx, "Undo"), "actor": actor, "object": vote(old),
+        "audience": group}
+    if not community["local"]:
+        document = {"@context": CONTEXT, **activity}
+        inboxes = [community["shared_inbox_url"] or community["inbox_url"]]
+        return _log_row(document, None, inboxes)
+    kind = activity["type"].lower()
+    document = {"@context": CONTEXT, "type": "Announce",
+                "id": ctx.url(f"/activities/announce/{kind}/{uuid.uuid4()}"),
+                "actor": group, "to": [PUBLIC], "cc": [community["followers_url"]],
+                "object": activity, "audience": group}
+    return _log_row(document, community["id"], [])
+
+
+def _log_row(document: dict[str, Any], community_id: int | None,
+             inboxes: list[str]) -> dict[str, Any]:
+    return {"ap_id": document["id"], "actor_id": document["actor"],
+            "data": json.dumps(document), "community_id": community_id,
+            "inboxes": json.dumps(inboxes), "published": utcnow()}
+
+
+def append_rows(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Append log rows built by vote_log_row, in their order, with one executemany."""
+    run_many(conn, _APPEND, rows)
 
 
 def federate_follow(ctx: Context, conn: Connection, person_id: int, community_id: int,

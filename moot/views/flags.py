@@ -23,6 +23,7 @@ from sqlalchemy import (
     ARRAY,
     Connection,
     Integer,
+    and_,
     any_,
     bindparam,
     case,
@@ -36,6 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.sql import ColumnElement, Select
 
 from moot.db import tables as t
+from moot.db.pairs import pairs_cte, pairs_params, size_for
 from moot.db.prepared import run
 from moot.db.types import UtcDateTime
 
@@ -120,6 +122,71 @@ def post_flags_statement(anonymous: bool, pg: bool) -> Any:
                      _mine(pg, "hidden", t.post_hide, "post_id"),
                      _mine(pg, "vote", like, "post_id", like.c.score),
                      _mine(pg, "seen", seen, "post_id", seen.c.read_comments))
+
+
+def read_post_flags_of_pairs(conn: Connection, pairs: list[tuple[int, int]],
+                             posts: dict[int, tuple[int, int]], now: datetime) -> Flags:
+    """post_flags_statement's flags for several viewers at once (a batch of votes' answers):
+    ``pairs`` are (post id, viewer's person id), ``posts`` each post's (community, creator).
+    The viewer branches join each pair once (moot/db/pairs.py) and yield the viewer as ``b``;
+    read them with viewer_post_flags."""
+    size = size_for(len(pairs))
+    params = {"now": now, "creators": sorted({creator for _, creator in posts.values()}),
+              "communities": sorted({community for community, _ in posts.values()}),
+              **pairs_params("pp", pairs, size),
+              **pairs_params("cp", ((posts[post][0], me) for post, me in pairs), size),
+              **pairs_params("up", ((posts[post][1], me) for post, me in pairs), size)}
+    flags = Flags()
+    statement = _post_flags_of_pairs(conn.dialect.name != "sqlite", size)
+    for kind, a, b, v in run(conn, statement, params).all():
+        flags.found.setdefault(kind, {})[(a, b)] = v
+    return flags
+
+
+@cache
+def _post_flags_of_pairs(pg: bool, size: int) -> Any:
+    of_posts, of_communities, of_creators = (pairs_cte(name, size)
+                                             for name in ("pp", "cp", "up"))
+    ban, follow, block = t.community_person_ban, t.community_follower, t.person_block
+    like, seen = t.post_like, t.person_post_aggregates
+
+    def on(pairs: Any, kind: str, table: Any, key: str, value: Any = None) -> Select[Any]:
+        return select(*_row(kind, pairs.c.a, pairs.c.b, value)).join_from(
+            pairs, table, and_(table.c[key] == pairs.c.a, table.c.person_id == pairs.c.b))
+
+    return union_all(
+        *_creator_branches(pg),
+        on(of_communities, "banned", ban, "community_id").where(_active(ban)),
+        on(of_communities, "follow", follow, "community_id",
+           case((follow.c.pending, 1), else_=0)),
+        on(of_creators, "blocked", block, "target_id"),
+        on(of_posts, "saved", t.post_saved, "post_id"),
+        on(of_posts, "read", t.post_read, "post_id"),
+        on(of_posts, "hidden", t.post_hide, "post_id"),
+        on(of_posts, "vote", like, "post_id", like.c.score),
+        on(of_posts, "seen", seen, "post_id", seen.c.read_comments))
+
+
+def viewer_post_flags(flags: Flags, community: int, post: int, creator: int,
+                      me: int) -> dict[str, Any]:
+    """One viewer's flag columns (as set_post_flags fills them) from a
+    read_post_flags_of_pairs read."""
+    found = flags.found
+    follow = found.get("follow", {})
+    pending = follow.get((community, me), -1)
+    return {"banned": (community, me) in found.get("banned", {}),
+            "follow_pending": None if pending == -1 else bool(pending),
+            "saved": (post, me) in found.get("saved", {}),
+            "read": (post, me) in found.get("read", {}),
+            "hidden": (post, me) in found.get("hidden", {}),
+            "creator_blocked": (creator, me) in found.get("blocked", {}),
+            "my_vote": found.get("vote", {}).get((post, me)),
+            "read_comments": found.get("seen", {}).get((post, me))}
+
+
+def creator_post_flags(flags: Flags, row: dict[str, Any]) -> None:
+    """The viewer-independent flag columns of a post row (as set_post_flags fills them)."""
+    _creator_flags(flags)(row, row["c_id"], row["p_creator_id"])
 
 
 @dataclass

@@ -28,7 +28,14 @@ from moot.db.prepared import run
 from moot.db.types import UtcDateTime, utcnow
 from moot.errors import MootError
 from moot.views.communities import get_community_view, moderators, subscribed_state
-from moot.views.flags import post_flags_statement, read_flags, set_post_flags
+from moot.views.flags import (
+    creator_post_flags,
+    post_flags_statement,
+    read_flags,
+    read_post_flags_of_pairs,
+    set_post_flags,
+    viewer_post_flags,
+)
 from moot.views.people import Viewer
 from moot.views.shape import (
     COMMUNITY,
@@ -226,6 +233,52 @@ def views_by_ids(conn: Connection, ids: list[int], viewer_id: int | None,
     rows = plain_rows(run(conn, _CORE_BY_IDS, {"ids": ids}))
     views = {view["post"]["id"]: view for view in with_flags(conn, rows, viewer_id, now)}
     return [views[i] for i in ids if i in views]
+
+
+def views_of_pairs(conn: Connection, pairs: list[tuple[int, int]], now: datetime
+                   ) -> dict[tuple[int, int], dict[str, Any]]:
+    """The PostViews of (post id, viewer's person id) pairs, by pair, with two queries for
+    all (a batch of votes' answers, actions/vote_posts.py): the posts' own rows, and the flags
+    of all viewers. Each post is shaped once; each pair gets a copy with its viewer's flags.
+    The caller knows each viewer may see each post (they have just voted on it)."""
+    ids = sorted({post for post, _ in pairs})
+    rows = {row["p_id"]: row for row in plain_rows(run(conn, _CORE_BY_IDS, {"ids": ids}))}
+    found = [(post, me) for post, me in pairs if post in rows]
+    if not found:
+        return {}
+    flags = read_post_flags_of_pairs(conn, found, {
+        post: (row["c_id"], row["p_creator_id"]) for post, row in rows.items()}, now)
+    shaped: dict[int, dict[str, Any]] = {}
+    views: dict[tuple[int, int], dict[str, Any]] = {}
+    for post_id, me in found:
+        row = rows[post_id]
+        if (post_id, me) in views:
+            continue
+        mine = viewer_post_flags(flags, row["c_id"], post_id, row["p_creator_id"], me)
+        first = shaped.get(post_id)
+        if first is None:
+            creator_post_flags(flags, row)
+            row.update(mine)
+            views[(post_id, me)] = shaped[post_id] = post_view_from(row)
+        else:
+            views[(post_id, me)] = _with_viewer(first, mine)
+    return views
+
+
+def _with_viewer(view: dict[str, Any], mine: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a shaped PostView with another viewer's flags (as post_view_from sets them,
+    keys in the same order)."""
+    copy = dict(view)
+    comments, seen = view["counts"]["comments"], mine["read_comments"]
+    copy.update(banned_from_community=bool(mine["banned"]),
+                subscribed=subscribed_state(mine["follow_pending"]), saved=mine["saved"],
+                read=mine["read"], hidden=mine["hidden"],
+                creator_blocked=mine["creator_blocked"],
+                unread_comments=comments if seen is None else comments - seen)
+    copy.pop("my_vote", None)
+    if mine["my_vote"] is not None:
+        copy["my_vote"] = mine["my_vote"]
+    return copy
 
 
 _COMMUNITY_OF = select(t.post.c.community_id).where(t.post.c.id == bindparam("post_id"))
