@@ -259,7 +259,7 @@ def views_of_pairs(conn: Connection, pairs: list[tuple[int, int]], now: datetime
         if first is None:
             creator_post_flags(flags, row)
             row.update(mine)
-            views[(post_id, me)] = shaped[post_id] = post_view_from(row)
+            views[(post_id, me)] = shaped[post_id] = post_view_from(row, timeless)
         else:
             views[(post_id, me)] = _with_viewer(first, mine)
     return views
