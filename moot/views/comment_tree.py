@@ -39,7 +39,6 @@ _C_END = len(COMMENT)
 _CC_END = _C_END + len(COMMENT_COUNTS)
 _U_END = _CC_END + len(PERSON)
 _ID, _CREATOR_ID, _POST_ID = (COMMENT.index(name) for name in ("id", "creator_id", "post_id"))
-_DELETED, _REMOVED = COMMENT.index("deleted"), COMMENT.index("removed")
 
 # The chosen comments and their creators, times as RFC 3339 text (UtcText).
 _BY_IDS = (select(*cols(t.comment, "c_", COMMENT, True),
