@@ -30,8 +30,10 @@ def normalise_url(url: str) -> str:
 # Page cache per SQLite connection (negative: KiB). Every pooled connection keeps its own, so
 # 64 MB each made a busy server reach 258 MB at scale S; the OS caches the file for all of them,
 # and a page SQLite must read again comes from there. 8 MB each: 166 MB after the bench's load;
-# 2 MB: 147 MB (bench/README.md, "Memory").
-SQLITE_CACHE_KIB = -2048
+# 2 MB: 147 MB (bench/README.md, "Memory"). 1 MB since branch tree8: at scale L SQLite held
+# 25 MB with 2 MB each and 18.5 MB with 1 MB after the bench's load, with no speed cost that
+# could be told from the machine's noise (bench/README.md, "Branch tree8", decision 0041).
+SQLITE_CACHE_KIB = -1024
 
 
 def _sqlite_on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:

@@ -28,8 +28,8 @@ from moot.db.tables.comment import comment_parent_path
 from moot.db.types import UtcDateTime, utcnow
 from moot.errors import MootError
 from moot.ranking import hot_rank_sql
+from moot.views.comment_tree import tree_views
 from moot.views.communities import find_community_id, subscribed_state
-from moot.views.flags import comment_flags_statement, read_flags, set_comment_flags
 from moot.views.languages import chosen_languages, in_languages
 from moot.views.paging import limit_and_offset
 from moot.views.people import Viewer
@@ -76,21 +76,6 @@ def comment_view_query(viewer: Viewer | None) -> Select[Any]:
 def _listing_select(anonymous: bool) -> Select[Any]:
     """comment_view_query built once, with parameters ``me`` and ``now`` (list_comments)."""
     return _view_select(None if anonymous else ME, NOW)
-
-
-# The views of a tree's chosen comments: the comment and its creator only; the thread's post
-# and community come from _THREAD, the flags from moot.views.flags (docs/decisions/0034).
-_BY_IDS = (select(*cols(t.comment, "c_", COMMENT, True),
-                  *cols(t.comment, "cc_", COMMENT_COUNTS, True), *cols(creator, "u_", PERSON, True),
-                  t.comment.c.post_id.label("p_id"))
-           .select_from(t.comment.outerjoin(creator, creator.c.id == t.comment.c.creator_id))
-           .where(t.comment.c.id.in_(bindparam("ids", expanding=True))))
-
-
-# The posts and communities of a tree's comments (all one post but for parent-less oddities).
-_THREAD = (select(*cols(t.post, "p_", POST, True), *cols(t.community, "m_", COMMUNITY, True))
-           .join(t.community, t.community.c.id == t.post.c.community_id)
-           .where(t.post.c.id.in_(bindparam("post_ids", expanding=True))))
 
 
 def _view_select(me: ColumnElement[int] | None, now: ColumnElement[datetime],
@@ -343,40 +328,10 @@ def list_comments(ctx: Context, viewer: Viewer | None, f: CommentFilter) -> list
         order += comment_order(f.sort, utcnow())
         query = query.order_by(*order).limit(limit).offset(offset)
         if f.max_depth is not None:
-            return _tree_views(conn, query, viewer, params)
+            return tree_views(conn, query, viewer, params)
         seen: dict[tuple[str, Any], dict[str, Any]] = {}
         return [comment_view_from(r, viewer, seen)
                 for r in plain_rows(conn.execute(query, params))]
-
-
-def _tree_views(conn: Connection, query: Select[Any], viewer: Viewer | None,
-                params: dict[str, Any]) -> list[dict[str, Any]]:
-    """A tree fetch in two steps: order and cut the thread on narrow rows (ids only), then
-    build the views of the chosen ids.
-
-    Sorting a 3,000-comment thread with every CommentView column made the database carry
-    ~80 columns of each row through the sort before ``LIMIT 300`` threw 90 % of them away."""
-    ids = list(conn.execute(query.with_only_columns(t.comment.c.id), params).scalars())
-    if not ids:
-        return []
-    rows = plain_rows(conn.execute(_BY_IDS, {"ids": ids}))
-    # A thread's 300 rows share one post and one community: read those once, not per row.
-    seen: dict[tuple[str, Any], dict[str, Any]] = {}
-    community_of: dict[int, int] = {}
-    post_ids = sorted({row["p_id"] for row in rows})
-    for thread in conn.execute(_THREAD, {"post_ids": post_ids}).mappings():
-        seen[("p_", thread["p_id"])] = pick(thread, "p_", POST)
-        seen[("m_", thread["m_id"])] = pick(thread, "m_", COMMUNITY)
-        community_of[thread["p_id"]] = thread["m_id"]
-    for row in rows:
-        row["m_id"] = community_of[row["p_id"]]
-    statement = comment_flags_statement(viewer is None, conn.dialect.name != "sqlite")
-    flags = read_flags(conn, statement,
-                       None if viewer is None else viewer.person_id, params["now"],
-                       ids, (row["c_creator_id"] for row in rows), community_of.values())
-    set_comment_flags(rows, flags, viewer is None)
-    by_id = {r["c_id"]: comment_view_from(r, viewer, seen) for r in rows}
-    return [by_id[i] for i in ids if i in by_id]
 
 
 def _listing_type(ctx: Context, viewer: Viewer | None, f: CommentFilter,

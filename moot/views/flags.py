@@ -209,25 +209,6 @@ def read_flags(conn: Connection, statement: Any, me: int | None, now: datetime,
     return flags
 
 
-def set_comment_flags(rows: list[dict[str, Any]], flags: Flags, anonymous: bool) -> None:
-    """Fill in the flag columns comment_view_from reads (``m_id``: the comment's community)."""
-    creator_flags = _creator_flags(flags)
-    banned, follow, blocked, saved, votes = (
-        flags.found.get(kind, {}) for kind in ("banned", "follow", "blocked", "saved", "vote"))
-    for row in rows:
-        community, comment, creator = row["m_id"], row["c_id"], row["c_creator_id"]
-        creator_flags(row, community, creator)
-        if anonymous:
-            row.update(banned=False, follow_pending=None, saved=False, creator_blocked=False,
-                       my_vote=None)
-            continue
-        row.update(banned=(community, None) in banned,
-                   follow_pending=_pending(follow, community),
-                   saved=(comment, None) in saved,
-                   creator_blocked=(creator, None) in blocked,
-                   my_vote=votes.get((comment, None)))
-
-
 def set_post_flags(rows: list[dict[str, Any]], flags: Flags, anonymous: bool) -> None:
     """Fill in the flag columns post_view_from reads."""
     creator_flags = _creator_flags(flags)
