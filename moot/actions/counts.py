@@ -114,43 +114,35 @@ _POST_SCORE = update(t.person).where(t.person.c.id == bindparam("person")).value
 def apply_post_votes(conn: Connection, posts: list[tuple[dict[str, Any], int, int]]) -> None:
     """A batch's votes on posts, summed (actions/vote_posts.py): for each (post row as read
     before, change of upvotes, change of downvotes), one tally UPDATE, and one post-score
-    UPDATE per creator; what apply_post_vote gives applied vote by vote. Rows are written in
-    id order, so that two PostgreSQL writers lock them in the same order."""
-    tallies: list[dict[str, Any]] = []
-    creators: dict[int, int] = {}
-    for post, up_change, down_change in sorted(posts, key=lambda item: item[0]["id"]):
-        if not (up_change or down_change):
-            continue
-        upvotes, downvotes = post["upvotes"] + up_change, post["downvotes"] + down_change
-        tallies.append({"post": post["id"], "up": upvotes, "down": downvotes,
-                        "score": upvotes - downvotes,
-                        "controversy": controversy_rank(upvotes, downvotes)})
-        creator = post["creator_id"]
-        creators[creator] = creators.get(creator, 0) + up_change - down_change
-    run_many(conn, _POST_TALLY, tallies)
-    run_many(conn, _POST_SCORE, [{"person": person, "change": change}
-                                 for person, change in sorted(creators.items()) if change])
+    UPDATE per creator; what apply_post_vote gives applied vote by vote."""
+    _apply_summed(conn, posts, _POST_TALLY, "post", _POST_SCORE)
 
 
 def apply_comment_votes(conn: Connection,
                         comments: list[tuple[dict[str, Any], int, int]]) -> None:
-    """A batch's votes on comments, summed (actions/vote_comments.py), as apply_post_votes:
-    one tally UPDATE per comment (from its row as read, locked, before) and one comment-score
-    UPDATE per creator, in id order."""
+    """A batch's votes on comments, summed (actions/vote_comments.py), as apply_post_votes."""
+    _apply_summed(conn, comments, _COMMENT_TALLY, "comment", _COMMENT_SCORE)
+
+
+def _apply_summed(conn: Connection, targets: list[tuple[dict[str, Any], int, int]],
+                  tally: Any, key: str, creator_score: Any) -> None:
+    """One tally UPDATE per target (from its row as read, locked, before) and one score UPDATE
+    per creator. Rows are written in id order, so that two PostgreSQL writers lock them in the
+    same order."""
     tallies: list[dict[str, Any]] = []
     creators: dict[int, int] = {}
-    for comment, up_change, down_change in sorted(comments, key=lambda item: item[0]["id"]):
+    for row, up_change, down_change in sorted(targets, key=lambda item: item[0]["id"]):
         if not (up_change or down_change):
             continue
-        upvotes, downvotes = comment["upvotes"] + up_change, comment["downvotes"] + down_change
-        tallies.append({"comment": comment["id"], "up": upvotes, "down": downvotes,
+        upvotes, downvotes = row["upvotes"] + up_change, row["downvotes"] + down_change
+        tallies.append({key: row["id"], "up": upvotes, "down": downvotes,
                         "score": upvotes - downvotes,
                         "controversy": controversy_rank(upvotes, downvotes)})
-        creator = comment["creator_id"]
+        creator = row["creator_id"]
         creators[creator] = creators.get(creator, 0) + up_change - down_change
-    run_many(conn, _COMMENT_TALLY, tallies)
-    run_many(conn, _COMMENT_SCORE, [{"person": person, "change": change}
-                                    for person, change in sorted(creators.items()) if change])
+    run_many(conn, tally, tallies)
+    run_many(conn, creator_score, [{"person": person, "change": change}
+                                   for person, change in sorted(creators.items()) if change])
 
 
 _COMMENT_TALLY = update(t.comment).where(t.comment.c.id == bindparam("comment")).values(

@@ -27,6 +27,7 @@ import orjson
 from pydantic import BaseModel, ValidationError
 from starlette.types import Receive, Scope, Send
 
+from moot.api.door_answer import send_answer
 from moot.api.json import check_shape
 from moot.api.ratelimit import Buckets, client_ip
 from moot.api.v3 import models as m
@@ -77,7 +78,7 @@ class ReadDoor:
         else:
             status, body = await anyio.to_thread.run_sync(
                 self._read, scope["path"], parsed[0], user_id, parsed[1])
-        await _answer(scope, send, start, status, body)
+        await send_answer(scope, send, start, status, body)
 
     def _read(self, path: str, query: BaseModel, user_id: int, token: str) -> tuple[int, bytes]:
         """The route's answer, as the dependencies ``reader`` and the crash guard make it."""
@@ -120,16 +121,3 @@ def _parse(scope: Scope) -> tuple[BaseModel, str] | None:
         return ROUTES[scope["path"]][0].model_validate(params), token
     except ValidationError:
         return None  # FastAPI's error names the field
-
-
-async def _answer(scope: Scope, send: Send, start: float, status: int, payload: bytes) -> None:
-    headers = [(b"content-length", str(len(payload)).encode()),
-               (b"content-type", b"application/json")]
-    # What CORSMiddleware (allow any origin, expose every header) adds to a simple request.
-    if any(name == b"origin" for name, _ in scope["headers"]):
-        headers += [(b"access-control-allow-origin", b"*"),
-                    (b"access-control-expose-headers", b"*")]
-    millis = (time.perf_counter() - start) * 1000
-    headers += [(b"vary", b"Origin"), (b"server-timing", f"app;dur={millis:.2f}".encode())]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": payload})

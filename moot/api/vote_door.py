@@ -22,6 +22,7 @@ import orjson
 from starlette.types import Message, Receive, Scope, Send
 
 from moot.actions.vote_batch import CRASH, Vote, VoteWriter
+from moot.api.door_answer import send_answer
 from moot.api.json import check_shape
 from moot.api.ratelimit import Buckets, client_ip
 from moot.api.v3 import models as m
@@ -69,7 +70,7 @@ class VoteDoor:
             # Outside the API's crash guard: its JSON 500 and one logged trace.
             log.exception("unhandled error on POST %s", scope["path"])
             status, answer = CRASH
-        await _answer(scope, send, start, status, answer)
+        await send_answer(scope, send, start, status, orjson.dumps(answer))
 
     async def _vote(self, scope: Scope, kind: str, target: int, score: int,
                     token: str | None) -> tuple[int, dict[str, Any]]:
@@ -166,18 +167,3 @@ def _replay(messages: list[Message], receive: Receive) -> Receive:
         return await receive()
 
     return replay
-
-
-async def _answer(scope: Scope, send: Send, start: float, status: int,
-                  answer: dict[str, Any]) -> None:
-    payload = orjson.dumps(answer)
-    headers = [(b"content-length", str(len(payload)).encode()),
-               (b"content-type", b"application/json")]
-    # What CORSMiddleware (allow any origin, expose every header) adds to a simple request.
-    if any(name == b"origin" for name, _ in scope["headers"]):
-        headers += [(b"access-control-allow-origin", b"*"),
-                    (b"access-control-expose-headers", b"*")]
-    millis = (time.perf_counter() - start) * 1000
-    headers += [(b"vary", b"Origin"), (b"server-timing", f"app;dur={millis:.2f}".encode())]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": payload})
