@@ -6,7 +6,6 @@ import logging
 import warnings
 
 import anyio.to_thread
-
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 from starlette.staticfiles import StaticFiles
@@ -36,11 +35,11 @@ warnings.filterwarnings("ignore", message="The 'alias' attribute with value")
 
 class MootApp(FastAPI):
     """FastAPI, with the inbox, vote and read doors asked first: deliveries, votes and
-    logged-in listings skip the whole stack below."""
+    logged-in reads of posts and comments skip the whole stack below."""
 
     inbox_door: InboxDoor
     vote_door: VoteDoor | None = None  # None sends votes through FastAPI (tests compare both)
-    read_door: ReadDoor | None = None  # likewise for logged-in listings
+    read_door: ReadDoor | None = None  # likewise for logged-in reads
     threads: int = 0  # request threads wanted; set on the first request, inside the loop
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

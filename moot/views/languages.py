@@ -14,10 +14,9 @@ from sqlalchemy import Connection, bindparam, or_, select
 from sqlalchemy.sql import ColumnElement
 
 from moot.db import tables as t
-from moot.db.prepared import run
 from moot.db.languages import LANGUAGES, UNDETERMINED_LANGUAGE_ID
+from moot.db.prepared import run
 from moot.views.people import Viewer
-
 
 _CHOSEN = select(t.local_user_language.c.language_id).where(
     t.local_user_language.c.local_user_id == bindparam("local_user_id"))
