@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
-import time
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from moot.actions.vote_batch import Vote, VoteWriter
 from moot.db import tables as t
 from moot.security import read_token
-from tests.api.test_vote_door import POST_LIKE, _door, _send, _wait
+from tests.api.test_vote_door import POST_LIKE, _while_held
 from tests.helpers import ApiClient, Person
 
 Call = tuple[int, int, Person]  # post id, score, voter
@@ -186,7 +184,7 @@ def test_a_batch_answers_as_votes_sent_one_by_one(api: ApiClient) -> None:
 def test_votes_held_for_one_batch_over_http(api: ApiClient) -> None:
     owner, (post, _other) = _setup(api)
     voter, second = api.make_person(), api.make_person()
-    results = _held_in_order(api, post["id"], [
+    results = _while_held(api, post["id"], [
         (POST_LIKE, {"post_id": post["id"], "score": 1}, owner.token),  # held first
         (POST_LIKE, {"post_id": post["id"], "score": 1}, voter.token),
         (POST_LIKE, {"post_id": post["id"], "score": 0}, voter.token),
@@ -196,35 +194,6 @@ def test_votes_held_for_one_batch_over_http(api: ApiClient) -> None:
     assert [answer["post_view"]["counts"]["score"] for _, answer in results[1:]] == [-1] * 4
     assert [answer["post_view"].get("my_vote") for _, answer in results[1:]] == [-1, -1, -1, -1]
     assert _scores(api, post["id"], owner)[:2] == (1, 2)
-
-
-def _held_in_order(api: ApiClient, post_id: int,
-                   calls: list[tuple[str, dict[str, Any], str | None]]) -> list[Any]:
-    """Send the calls while the post is locked, each once the one before is queued, so that
-    all but the first make one batch in this order; their answers, in order."""
-    door = _door(api)
-    results: list[Any] = [None] * len(calls)
-
-    def call(i: int) -> None:
-        path, body, token = calls[i]
-        results[i] = _send(api, path, body, token)[:2]
-
-    threads = [threading.Thread(target=call, args=(i,)) for i in range(len(calls))]
-    db = _ctx(api).db
-    with db.write() as conn:
-        if not db.is_sqlite:  # the first vote waits on the row; SQLite on the write lock
-            conn.execute(select(t.post.c.id).where(t.post.c.id == post_id).with_for_update())
-        threads[0].start()
-        _wait(lambda: door.writer is not None and door.writer.queue.qsize() == 0)
-        time.sleep(0.2)  # the writer has taken the first vote and waits for the lock
-        for i, thread in enumerate(threads[1:], start=1):
-            thread.start()
-            _wait(lambda i=i: door.writer.queue.qsize() == i)
-        if not db.is_sqlite:
-            conn.execute(text("SELECT 1"))
-    for thread in threads:
-        thread.join(10)
-    return results
 
 
 def test_comment_votes_of_one_batch_as_applied_in_turn(api: ApiClient, admin: str) -> None:

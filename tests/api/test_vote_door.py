@@ -171,8 +171,8 @@ def test_a_refused_vote_does_not_fail_its_batch(api: ApiClient) -> None:
 
 def _while_held(api: ApiClient, post_id: int,
                 calls: list[tuple[str, dict[str, Any], str | None]]) -> list[Any]:
-    """Send the calls while the post is locked, so that all but the first queue for one
-    batch; their answers, in order."""
+    """Send the calls while the post is locked, each once the one before is queued, so that
+    all but the first make one batch in this order; their answers, in order."""
     door = _door(api)
     results: list[Any] = [None] * len(calls)
 
@@ -188,9 +188,9 @@ def _while_held(api: ApiClient, post_id: int,
         threads[0].start()
         _wait(lambda: door.writer is not None and door.writer.queue.qsize() == 0)
         time.sleep(0.2)  # the writer has taken the first vote and waits for the lock
-        for thread in threads[1:]:
+        for i, thread in enumerate(threads[1:], start=1):
             thread.start()
-        _wait(lambda: door.writer.queue.qsize() == len(calls) - 1)
+            _wait(lambda i=i: door.writer.queue.qsize() == i)
         if not db.is_sqlite:
             conn.execute(text("SELECT 1"))
     for thread in threads:
