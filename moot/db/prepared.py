@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection
-from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql import ClauseElement, visitors
 
 _MISSING = object()
 MAX_PLANS = 4096
@@ -117,7 +117,12 @@ def _processed(row: tuple[Any, ...], processors: tuple[tuple[int, Any], ...]) ->
 
 
 def _plan(conn: Connection, statement: Any, names: tuple[str, ...]) -> _Plan | None:
-    compiled: Any = statement.compile(dialect=conn.dialect, column_keys=list(names))
+    # A copy is compiled, not the statement: compiling fills in the column collection of every
+    # join in the tree, each holding the columns of all that was joined before it, and they
+    # stay with the statement, which is kept. For the ten front-page listings at scale L that
+    # was 12 of 15 MB that a server kept; the copy's collections go with the copy.
+    copy = visitors.cloned_traverse(statement, {}, {})
+    compiled: Any = copy.compile(dialect=conn.dialect, column_keys=list(names))
     if compiled.insert_prefetch or compiled.update_prefetch \
             or compiled.literal_execute_params or compiled.positiontup is None:
         return None  # needs SQLAlchemy's execution context
