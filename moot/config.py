@@ -10,8 +10,8 @@ import dataclasses
 import os
 import tomllib
 from collections.abc import Callable
-from typing import Any
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 

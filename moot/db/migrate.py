@@ -30,8 +30,8 @@ def _head_revision() -> str:
     revisions, parents = set(), set()
     for script in (MIGRATIONS / "versions").glob("*.py"):
         source = script.read_text()
-        revision = re.search(r"^revision = ['\"]([^'\"]+)", source, re.M)
-        parent = re.search(r"^down_revision = ['\"]([^'\"]+)", source, re.M)
+        revision = re.search(r"^revision = ['\"]([^'\"]+)", source, re.MULTILINE)
+        parent = re.search(r"^down_revision = ['\"]([^'\"]+)", source, re.MULTILINE)
         if revision:
             revisions.add(revision.group(1))
         if parent:

@@ -21,22 +21,22 @@ def sqlite_statements() -> list[str]:
         new_vals = ", ".join(f"new.{c}" for c in cols)
         old_vals = ", ".join(f"old.{c}" for c in cols)
         out += [
-            f"CREATE VIRTUAL TABLE {fts} USING fts5({col_list}, content='{table}', "
-            f"content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
-            f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN "
-            f"INSERT INTO {fts}(rowid, {col_list}) VALUES (new.id, {new_vals}); END",
-            f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN "
-            f"INSERT INTO {fts}({fts}, rowid, {col_list}) VALUES ('delete', old.id, {old_vals}); END",
-            f"CREATE TRIGGER {fts}_au AFTER UPDATE OF {col_list} ON {table} BEGIN "
-            f"INSERT INTO {fts}({fts}, rowid, {col_list}) VALUES ('delete', old.id, {old_vals}); "
-            f"INSERT INTO {fts}(rowid, {col_list}) VALUES (new.id, {new_vals}); END",
+            (f"CREATE VIRTUAL TABLE {fts} USING fts5({col_list}, content='{table}', "
+             f"content_rowid='id', tokenize='unicode61 remove_diacritics 2')"),
+            (f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN "
+             f"INSERT INTO {fts}(rowid, {col_list}) VALUES (new.id, {new_vals}); END"),
+            (f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN "
+             f"INSERT INTO {fts}({fts}, rowid, {col_list}) VALUES ('delete', old.id, {old_vals}); END"),
+            (f"CREATE TRIGGER {fts}_au AFTER UPDATE OF {col_list} ON {table} BEGIN "
+             f"INSERT INTO {fts}({fts}, rowid, {col_list}) VALUES ('delete', old.id, {old_vals}); "
+             f"INSERT INTO {fts}(rowid, {col_list}) VALUES (new.id, {new_vals}); END"),
         ]
     return out
 
 
 def pg_document(table: str) -> str:
     """The tsvector expression a GIN index is built on; queries must repeat it exactly."""
-    cols = dict((t, c) for t, _, c in FTS_SOURCES)[table]
+    cols = {t: c for t, _, c in FTS_SOURCES}[table]
     joined = " || ' ' || ".join(f"coalesce({table}.{c}, '')" for c in cols)
     return f"to_tsvector('simple'::regconfig, {joined})"
 

@@ -92,7 +92,7 @@ class Sender:
             except _Closing as answer:
                 stream[1].close()  # type: ignore[index]
                 return answer.status
-            except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError,
+            except (TimeoutError, OSError, asyncio.IncompleteReadError,
                     asyncio.LimitOverrunError, ValueError) as exc:
                 if stream is not None:
                     stream[1].close()
@@ -127,7 +127,7 @@ class Sender:
                     address, port, ssl=self.tls if scheme == "https" else None,
                     server_hostname=host if scheme == "https" else None,
                     limit=MAX_HEAD), timeout=CONNECT_TIMEOUT)
-            except (OSError, asyncio.TimeoutError) as exc:
+            except (TimeoutError, OSError) as exc:
                 last = exc
         raise last
 

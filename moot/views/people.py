@@ -153,4 +153,4 @@ def moderated_communities(conn: Connection, person_id: int,
             for r in conn.execute(query).mappings()]
 
 
-__all__ = ["Viewer", "load_viewer", "person_json", "get_person_view", "admins", "rfc3339"]
+__all__ = ["Viewer", "admins", "get_person_view", "load_viewer", "person_json", "rfc3339"]

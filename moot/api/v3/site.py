@@ -37,4 +37,4 @@ def _site_response(ctx: Ctx, admin: Any) -> dict[str, Any]:
     return {"site_view": site["site_view"], "taglines": site["taglines"]}
 
 
-__all__ = ["api", "MaybeUser"]
+__all__ = ["MaybeUser", "api"]

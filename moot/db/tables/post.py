@@ -65,10 +65,10 @@ Index("ix_post_url", post.c.url)
 # Featured posts lead every listing; partial indexes find the few without scanning the rest
 # (and leave "featured = false" to the sort's own index).
 Index("ix_post_featured_local", post.c.published,
-      sqlite_where=post.c.featured_local == True,  # noqa: E712 (SQLite needs "= 1")
+      sqlite_where=post.c.featured_local == True,  # SQLite's partial index needs "= 1"
       postgresql_where=post.c.featured_local)
 Index("ix_post_featured_community", post.c.community_id, post.c.published,
-      sqlite_where=post.c.featured_community == True,  # noqa: E712
+      sqlite_where=post.c.featured_community == True,
       postgresql_where=post.c.featured_community)
 
 
