@@ -46,3 +46,16 @@ def test_clean_remote_html() -> None:
     assert not [a for a in attrs if "javascript" in a[2]]
     assert "iframe" not in [tag for tag, _ in _Tags(html).tags]
     assert ("a", "href", "https://ok.example") in attrs
+
+
+def test_long_texts_are_rendered_alike_but_not_remembered() -> None:
+    from moot.text import markdown
+
+    markdown._render_cached.cache_clear()
+    short = "**bold** and <script>x</script>"
+    long = "word " * (markdown.CACHED_LENGTH // 5 + 1) + "**end**"
+    assert render(short) == render(short)
+    assert render(long) == render(long)
+    assert render(long).endswith("<strong>end</strong></p>\n")
+    assert "<script>" not in render(short)
+    assert markdown._render_cached.cache_info().currsize == 1  # only the short one is kept

@@ -39,6 +39,20 @@ def clean(html: str) -> str:
                      link_rel="nofollow noopener noreferrer ugc")
 
 
-@lru_cache(maxsize=4096)
+# Texts up to this length are remembered (a thread page renders the same comments for every
+# reader). Longer ones are rendered each time: with them the cache's 4,096 entries could hold
+# hundreds of megabytes; as it is, some 40 MB of plain text at most, and usually a few MB.
+CACHED_LENGTH = 4000
+
+
 def render(markdown: str) -> str:
+    if len(markdown) > CACHED_LENGTH:
+        return _render(markdown)
+    return _render_cached(markdown)
+
+
+def _render(markdown: str) -> str:
     return clean(_md.render(markdown))
+
+
+_render_cached = lru_cache(maxsize=4096)(_render)
