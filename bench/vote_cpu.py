@@ -6,7 +6,8 @@
 Runs on a copy of a database seeded by ``moot bench seed`` (it adds votes). ``--voters``
 seeded people vote +1/-1 on random posts among the 2,000 newest, all queued at once so that the
 batches are full (actions/vote_batch.py, 64 votes). The batches run on this thread, so its CPU
-clock is the writer's CPU. Reported: CPU per vote, statements per vote (counted at SQLAlchemy's
+clock is the writer's CPU. Reported: CPU per vote (and the part of it spent reading the answers
+after the commit, which the server does on a second thread), statements per vote (counted at SQLAlchemy's
 cursor event, and as SQLite ran them, through its trace callback: there an executemany counts
 once per row, BEGIN and COMMIT count too) and batches. With ``--profile`` the run is under cProfile and the stats are
 written there (``python -m pstats``).
@@ -82,15 +83,19 @@ def main() -> None:
     writer.thread.join()
     work = batches(ctx, votes)
     for batch in work[:2]:  # warm-up: statements compiled, pages cached
-        writer._write(batch)
+        writer.write_and_answer(batch)
     profiler = cProfile.Profile() if args.profile else None
     statuses: dict[int, int] = {}
     statements[0] = executed[0] = done = 0
     cpu0, wall0 = time.thread_time(), time.perf_counter()
     if profiler is not None:
         profiler.enable()
+    answering = 0.0  # CPU of the answers, read after the commit on the writer's second thread
     for batch in work[2:]:
-        writer._write(batch)
+        committed = writer._write(batch)
+        mid = time.thread_time()
+        writer._answer(committed)
+        answering += time.thread_time() - mid
         done += len(batch)
         for vote in batch:
             statuses[vote.answer[0]] = statuses.get(vote.answer[0], 0) + 1
@@ -101,6 +106,7 @@ def main() -> None:
     print(json.dumps({
         "votes": done, "statuses": statuses, "batches": len(work) - 2,
         "cpu_ms_per_vote": round(cpu / done * 1000, 3),
+        "answer_cpu_ms_per_vote": round(answering / done * 1000, 3),
         "wall_votes_per_second": round(done / wall),
         "statements_per_vote": round(statements[0] / done, 2),
         "sqlite_statements_per_vote": round(executed[0] / done, 2),

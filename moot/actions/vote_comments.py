@@ -14,7 +14,7 @@ from sqlalchemy import Connection, bindparam, delete, insert, select
 
 from moot.actions.counts import apply_comment_votes
 from moot.actions.inbox import reply_recipients
-from moot.actions.vote_posts import checked_logins, checked_targets, effects
+from moot.actions.vote_posts import Accepted, checked_logins, checked_targets, effects
 from moot.context import Context
 from moot.db import tables as t
 from moot.db.prepared import run, run_many
@@ -37,18 +37,20 @@ _UNVOTE = delete(t.comment_like).where(t.comment_like.c.comment_id == bindparam(
 _VOTE = insert(t.comment_like)
 
 
-def apply_comment_votes_batch(ctx: Context, conn: Connection, votes: list[Any]) -> None:
-    """Apply ``votes`` (vote_batch.Vote, kind "comment") in arrival order; set each one's
-    ``answer``. A MootError refuses one vote; any other error is the caller's (rollback)."""
+def apply_comment_votes_batch(ctx: Context, conn: Connection, votes: list[Any]) -> Accepted:
+    """Apply ``votes`` (vote_batch.Vote, kind "comment") in arrival order. A refused vote gets
+    its refusal as ``answer``; the accepted ones are returned, for ``answer_comment_votes``
+    once the batch is committed. A MootError refuses one vote; any other error is the
+    caller's (rollback)."""
     allowed = checked_logins(ctx, conn, votes)
     if not allowed:
-        return
+        return []
     statement = _COMMENTS_LOCKED if conn.dialect.name == "postgresql" else _COMMENTS
     comments = {row["id"]: dict(row) for row in run(conn, statement, {"ids": sorted(
         {vote.target for vote, _ in allowed})}).mappings().all()}
     accepted = checked_targets(conn, allowed, comments, "couldnt_find_comment")
     if not accepted:
-        return
+        return []
     done = effects(ctx, conn, accepted, t.comment_like, "comment_id")
     run_many(conn, _UNVOTE, [{"comment_id": k[0], "person_id": k[1]} for k in done.last])
     run_many(conn, _VOTE, [
@@ -57,6 +59,11 @@ def apply_comment_votes_batch(ctx: Context, conn: Connection, votes: list[Any]) 
         for k, (comment, score, published) in done.last.items() if score])
     apply_comment_votes(conn, [(row, up, down) for row, up, down in done.changes.values()])
     append_rows(conn, done.log)
+    return accepted
+
+
+def answer_comment_votes(conn: Connection, accepted: Accepted) -> None:
+    """Set each accepted vote's ``answer``: its CommentResponse, as a read now shows it."""
     for vote, viewer, comment in accepted:
         try:
             vote.answer = (200, {"comment_view": get_comment_view(conn, comment["id"], viewer),

@@ -68,17 +68,33 @@ _UNVOTE = delete(t.post_like).where(t.post_like.c.post_id == bindparam("post_id"
 Key = tuple[int, int]  # (post id, voter's person id)
 
 
-def apply_post_votes_batch(ctx: Context, conn: Connection, votes: list[Any]) -> None:
-    """Apply ``votes`` (vote_batch.Vote, kind "post") in arrival order; set each one's
-    ``answer``. A MootError refuses one vote; any other error is the caller's (rollback)."""
+Accepted = list[tuple[Any, Viewer, dict[str, Any]]]  # (vote, its viewer, its target's row)
+
+
+def apply_post_votes_batch(ctx: Context, conn: Connection, votes: list[Any]) -> Accepted:
+    """Apply ``votes`` (vote_batch.Vote, kind "post") in arrival order. A refused vote gets
+    its refusal as ``answer``; the accepted ones are returned, for ``answer_post_votes`` once
+    the batch is committed. A MootError refuses one vote; any other error is the caller's
+    (rollback)."""
     accepted = _checked(ctx, conn, votes)
+    if accepted:
+        _write(ctx, conn, accepted)
+    return accepted
+
+
+def answer_post_votes(conn: Connection, accepted: Accepted) -> None:
+    """Set each accepted vote's ``answer``: its PostResponse, as a read now shows it."""
     if not accepted:
         return
-    _write(ctx, conn, accepted)
     views = views_of_pairs(conn, [(post["id"], viewer.person_id)
                                   for _, viewer, post in accepted], utcnow())
     for vote, viewer, post in accepted:
-        vote.answer = (200, {"post_view": views[(post["id"], viewer.person_id)]})
+        view = views.get((post["id"], viewer.person_id))
+        if view is None:  # purged since the commit
+            gone = MootError("couldnt_find_post")
+            vote.answer = (gone.status, gone.body())
+        else:
+            vote.answer = (200, {"post_view": view})
 
 
 def _checked(ctx: Context, conn: Connection, votes: list[Any]

@@ -34,7 +34,7 @@ def _batch(api: ApiClient, calls: list[Call], kind: str = "post"
         votes = [Vote(kind, post_id, score, read_token(person.token, ctx.site().jwt_secret)
                       or 0, person.token, loop.create_future())
                  for post_id, score, person in calls]
-        writer._write(votes)
+        writer.write_and_answer(votes)
     finally:
         loop.close()
     return [vote.answer for vote in votes]
