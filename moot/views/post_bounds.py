@@ -27,8 +27,13 @@ from sqlalchemy import Connection
 from sqlalchemy.sql import Select
 
 from moot.db import prepared
-from moot.ranking import HOT_WINDOW, SCALED_DIVISOR_MIN, hours_ranking_at_least
-from moot.views.post_sorts import BAND_SCORES, BANDS, Segment
+from moot.ranking import (
+    HOT_WINDOW,
+    SCALED_DIVISOR_MIN,
+    hours_ranking_at_least,
+    scaled_class_divisors,
+)
+from moot.views.post_sorts import BAND_SCORES, BANDS, CLASS_LEASTS, Segment
 
 # A page deeper than this (page/limit offset plus limit) is read without bounds.
 BOUNDED_DEPTH = 1000
@@ -54,6 +59,10 @@ def hot_bounds(conn: Connection, pilot: Select[Any], segment: Segment, run: dict
     bounds = {"least": least, "ranked": ranked, "floor": _time_bound(run, least, top)}
     for below, band in zip(BAND_SCORES, BANDS, strict=True):
         bounds[band.key] = _time_bound(run, least, min(top, below - 1))
+    if segment.scaled:
+        # Each divisor class's own floor (the bands above stay those of the least divisor).
+        for param, divisor in zip(CLASS_LEASTS, scaled_class_divisors()[1:], strict=True):
+            bounds[param.key] = ranked * divisor * (1 - 1e-9)
     return bounds
 
 
