@@ -5,7 +5,8 @@
 that is about 30,000 posts, and ranking them all took 160 ms. The ``wanted`` newest rows of
 the segment (the pilot, read through all the listing's filters) rank at least as high as the
 lowest of them, so the ``wanted`` best rows do too: that rank is a floor for the page
-(``least``; for Scaled, after the smallest divisor, log10(2)). A post's rank grows with its
+(``least``; for Scaled, after the smallest divisor, log10(2), and ``least{k}`` after the
+least divisor of each class of communities, docs/decisions/0043). A post's rank grows with its
 score and falls with its age, so the highest score on the site turns the floor into an age
 (``floor``) and each score band into its own age (``band{j}``): the database tells most
 posts apart with an integer comparison on the (time, score) index before it reads a row,
