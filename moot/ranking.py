@@ -54,6 +54,11 @@ def hours_ranking_at_least(least: float, top_score: int) -> float:
 
 # Scaled divides the hot rank by log10(2 + users_active_month): by this much at the least.
 SCALED_DIVISOR_MIN = math.log10(2)
+# Scaled's divisor classes: a community with at least SCALED_CLASS_USERS[k - 1] monthly users
+# divides by at least log10(10 ** k) = k, and one with fewer than the first by
+# SCALED_DIVISOR_MIN. Listings bound each class's candidates with its own least divisor
+# (docs/decisions/0043-scaled-divisor-classes.md).
+SCALED_CLASS_USERS = (8, 98, 998, 9998)
 
 
 def controversy_rank(upvotes: int, downvotes: int) -> float:
@@ -64,6 +69,11 @@ def controversy_rank(upvotes: int, downvotes: int) -> float:
 
 def scaled_divisor(users_active_month: int) -> float:
     return math.log10(2 + users_active_month)
+
+
+def scaled_class_divisors() -> tuple[float, ...]:
+    """The least divisor of each class: SCALED_DIVISOR_MIN, then one per SCALED_CLASS_USERS."""
+    return (SCALED_DIVISOR_MIN, *(scaled_divisor(users) for users in SCALED_CLASS_USERS))
 
 
 # PostgreSQL twin of hot_rank_micros, created by the initial migration. The age is cast to

@@ -5,7 +5,8 @@
 that is about 30,000 posts, and ranking them all took 160 ms. The ``wanted`` newest rows of
 the segment (the pilot, read through all the listing's filters) rank at least as high as the
 lowest of them, so the ``wanted`` best rows do too: that rank is a floor for the page
-(``least``; for Scaled, after the smallest divisor, log10(2)). A post's rank grows with its
+(``least``; for Scaled, after the smallest divisor, log10(2), and ``least{k}`` after the
+least divisor of each class of communities, docs/decisions/0043). A post's rank grows with its
 score and falls with its age, so the highest score on the site turns the floor into an age
 (``floor``) and each score band into its own age (``band{j}``): the database tells most
 posts apart with an integer comparison on the (time, score) index before it reads a row,
@@ -27,8 +28,13 @@ from sqlalchemy import Connection
 from sqlalchemy.sql import Select
 
 from moot.db import prepared
-from moot.ranking import HOT_WINDOW, SCALED_DIVISOR_MIN, hours_ranking_at_least
-from moot.views.post_sorts import BAND_SCORES, BANDS, Segment
+from moot.ranking import (
+    HOT_WINDOW,
+    SCALED_DIVISOR_MIN,
+    hours_ranking_at_least,
+    scaled_class_divisors,
+)
+from moot.views.post_sorts import BAND_SCORES, BANDS, CLASS_LEASTS, Segment
 
 # A page deeper than this (page/limit offset plus limit) is read without bounds.
 BOUNDED_DEPTH = 1000
@@ -54,6 +60,10 @@ def hot_bounds(conn: Connection, pilot: Select[Any], segment: Segment, run: dict
     bounds = {"least": least, "ranked": ranked, "floor": _time_bound(run, least, top)}
     for below, band in zip(BAND_SCORES, BANDS, strict=True):
         bounds[band.key] = _time_bound(run, least, min(top, below - 1))
+    if segment.scaled:
+        # Each divisor class's own floor (the bands above stay those of the least divisor).
+        for param, divisor in zip(CLASS_LEASTS, scaled_class_divisors()[1:], strict=True):
+            bounds[param.key] = ranked * divisor * (1 - 1e-9)
     return bounds
 
 

@@ -32,14 +32,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Float, Integer, and_, case, cast, func, or_
+from sqlalchemy import Float, Integer, and_, case, cast, func, or_, select
 from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.expression import bindparam
 
 from moot.db import tables as t
 from moot.db.types import UtcDateTime, from_micros, to_micros
 from moot.errors import unknown
-from moot.ranking import HOT_WINDOW, hot_rank_sql
+from moot.ranking import HOT_WINDOW, SCALED_CLASS_USERS, hot_rank_sql
 from moot.views.posts import my_saved
 
 HOT_SORTS = ("Hot", "Active", "Scaled")
@@ -58,6 +58,10 @@ CUT = bindparam("cut", type_=UtcDateTime())  # the start of the hot window: now 
 FLOOR = bindparam("floor", type_=UtcDateTime())
 LEAST = bindparam("least", type_=Float())
 RANKED = bindparam("ranked", type_=Float())  # Scaled: the same floor, after the divisor
+# Scaled: ``least{k}`` for the communities of divisor class k >= 1 (moot/ranking.py), whose
+# divisor is at least k; LEAST (after the least divisor of all, log10(2)) for the rest.
+CLASS_LEASTS = tuple(bindparam(f"least{k}", type_=Float())
+                     for k in range(1, len(SCALED_CLASS_USERS) + 1))
 SCORE_FLOOR = bindparam("score_floor", type_=Integer())  # a Top window's candidates
 NO_SCORE_FLOOR = -(2 ** 31)  # the least 32-bit integer: PostgreSQL's score is one
 # And per score band: a post scoring under BAND_SCORES[j] is younger than ``band{j}``. Most
@@ -66,6 +70,7 @@ NO_SCORE_FLOOR = -(2 ** 31)  # the least 32-bit integer: PostgreSQL's score is o
 BAND_SCORES = tuple(2 ** j - 2 for j in range(1, 17))  # 0, 2, 6, 14, … 65534
 BANDS = tuple(bindparam(f"band{j}", type_=UtcDateTime()) for j in range(len(BAND_SCORES)))
 SINCE = bindparam("since", type_=UtcDateTime())  # the start of a Top window
+ME = bindparam("me", type_=Integer())  # the viewer's person id (-1 for nobody)
 _TYPES: dict[str, Any] = {"time": UtcDateTime(), "float": Float(), "int": Integer()}
 
 
@@ -167,6 +172,7 @@ def window_params(sort: str, now: datetime) -> dict[str, Any]:
     cut = now - HOT_WINDOW
     params: dict[str, Any] = {"now": now, "cut": cut, "floor": cut, "least": 0.0, "ranked": 0.0,
                               "score_floor": NO_SCORE_FLOOR,
+                              **{least.key: 0.0 for least in CLASS_LEASTS},
                               **{band.key: cut for band in BANDS}}
     if sort in TOP_WINDOWS:
         days, months = TOP_WINDOWS[sort]
@@ -185,7 +191,31 @@ def _rank(sort: str) -> tuple[ColumnElement[Any], ColumnElement[Any], ColumnElem
     return hot, hot, time_col
 
 
-def segments(sort: str, featured: ColumnElement[bool], saved_only: bool) -> list[Segment]:
+def _class_least(subscribed: bool) -> ColumnElement[Any]:
+    """Scaled's least unscaled rank for the divisor class of a post's community.
+
+    The class is told from ``post.community_id``, which the time indexes hold, so that the
+    database drops most candidates of big communities before it reads their rows. Each
+    class's communities are an uncorrelated subquery, which the database reads once per
+    statement (through ix_community_users_active_month) into a set it probes per row; the
+    biggest divisors come first. ``subscribed``: the page only holds posts of the viewer's
+    follows (parameter ``me``), so the sets only need those, a few instead of thousands.
+    Decision 0043."""
+    classed = t.community.alias("divisor_class")
+    whens = []
+    for users, least in reversed(list(zip(SCALED_CLASS_USERS, CLASS_LEASTS, strict=True))):
+        members = select(classed.c.id).where(classed.c.users_active_month >= users)
+        if subscribed:
+            follows = t.community_follower
+            members = members.where(classed.c.id.in_(
+                select(follows.c.community_id).where(follows.c.person_id == ME)))
+        whens.append((t.post.c.community_id.in_(members), least))
+    return case(*whens, else_=LEAST)
+
+
+def segments(sort: str, featured: ColumnElement[bool], saved_only: bool,
+             subscribed: bool = False) -> list[Segment]:
+    """``subscribed``: a logged-in Subscribed listing (only followed communities' posts)."""
     post = t.post
     by_id = Key(post.c.id, True, "int")
     newest = Key(post.c.published, True, "time")
@@ -203,7 +233,9 @@ def segments(sort: str, featured: ColumnElement[bool], saved_only: bool) -> list
         window = (~featured, time_col > FLOOR, time_col < NOW)
         bounds: tuple[ColumnElement[bool], ...] = (time_col > banded, hot >= LEAST)
         if sort == "Scaled":
-            bounds = (*bounds, rank >= RANKED)  # checked once the community is joined
+            # The least rank of the post's divisor class, then (once the community is joined)
+            # the exact scaled rank.
+            bounds = (time_col > banded, hot >= _class_least(subscribed), rank >= RANKED)
         return [Segment((featured,), ranked),
                 Segment(window, ranked, decays_with=time_col, scaled=sort == "Scaled",
                         bounds=bounds),

@@ -220,6 +220,73 @@ def test_ranked_bounds_keep_the_exact_order(api: ApiClient,
             assert sum(pages, []) == want, (sort, pilot_rows)
 
 
+# Monthly users across Scaled's divisor classes (moot/ranking.py), each class's edges too.
+CLASS_USERS = [0, 5, 7, 8, 50, 97, 98, 500, 997, 998, 5000, 9997, 9998, 20000]
+
+
+def build_classes(api: ApiClient) -> tuple[str, list[int]]:
+    """Posts of the last week in communities of every divisor class; a reader who follows
+    every other community. Returns the reader's token and the communities followed."""
+    rng = random.Random(43)
+    alice, bob = api.make_person(), api.make_person()
+    communities = [api.make_community(alice.token)["community"]["id"] for _ in CLASS_USERS]
+    now = utcnow()
+    with db(api).write() as conn:
+        for cid, users in zip(communities, CLASS_USERS, strict=True):
+            conn.execute(update(t.community).where(t.community.c.id == cid)
+                         .values(users_active_month=users))
+    for i in range(3 * len(communities)):
+        post_id = api.make_post(alice.token, communities[i % len(communities)])["post"]["id"]
+        age = timedelta(hours=rng.uniform(0.05, 160))
+        score = rng.choice([-2, 0, 1, 2, 4, 9, 30, 200, 3000])
+        with db(api).write() as conn:
+            conn.execute(update(t.post).where(t.post.c.id == post_id).values(
+                published=now - age, newest_comment_time=now - age,
+                newest_comment_time_necro=now - age, score=score, upvotes=max(score, 0),
+                downvotes=max(-score, 0)))
+    followed = communities[::2]
+    for cid in followed:
+        api.post("/community/follow", {"community_id": cid, "follow": True}, token=bob.token)
+    return bob.token, followed
+
+
+def test_scaled_divisor_classes_keep_the_exact_order(api: ApiClient,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Scaled bounds each divisor class's candidates with that class's least divisor: with
+    communities of every class (and at each class's edges), every page, cursor walk and
+    offset page of All and of a Subscribed listing is exactly the full ranking."""
+    token, followed = build_classes(api)
+    with db(api).read() as conn:
+        in_followed = set(conn.execute(select(t.post.c.id).where(
+            t.post.c.community_id.in_(followed))).scalars())
+    for pilot_rows in (1, 5, post_bounds.PILOT_ROWS):
+        monkeypatch.setattr(post_bounds, "PILOT_ROWS", pilot_rows)
+        want = expected(api, "Scaled")
+        mine = [pid for pid in want if pid in in_followed]
+        for type_, token_, order in (("All", None, want), ("All", token, want),
+                                     ("Subscribed", token, mine)):
+            case_ = (type_, token_ is not None, pilot_rows)
+            assert listed(api, token_, sort="Scaled", type_=type_) == order, case_
+            for limit in (1, 4):
+                assert walk_as(api, token_, limit, sort="Scaled", type_=type_) == order, case_
+            pages = [listed(api, token_, sort="Scaled", type_=type_, page=n, limit=5)
+                     for n in range(1, 10)]
+            assert [pid for page in pages for pid in page] == order, case_
+
+
+def walk_as(api: ApiClient, token: str | None, limit: int, **query: Any) -> list[int]:
+    """All pages through next_page, as ``token``."""
+    found: list[int] = []
+    cursor = None
+    for _ in range(200):
+        page = api.get("/post/list", token=token, limit=limit, page_cursor=cursor, **query)
+        found += ids(page["posts"])
+        if "next_page" not in page:
+            return found
+        cursor = page["next_page"]
+    raise AssertionError("pagination did not end")
+
+
 def test_top_window_floor_keeps_the_exact_order(api: ApiClient,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """Short Top windows read only posts above a score floor taken from every post in the
@@ -389,8 +456,9 @@ def test_bad_pagination_and_filters(api: ApiClient) -> None:
 
 
 def test_listing_queries_use_indexes(api: ApiClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    """On SQLite (no statistics), every post read of Hot, New and TopDay goes through an index,
-    and Hot's ranked part reads only the week it ranks."""
+    """On SQLite (no statistics), every post read of Hot, New, TopDay and Scaled goes through
+    an index, Hot's ranked part reads only the week it ranks, and Scaled reads its divisor
+    classes' communities from their index, not the whole table."""
     database = db(api)
     if not database.is_sqlite:
         pytest.skip("EXPLAIN QUERY PLAN is SQLite's")
@@ -409,8 +477,9 @@ def test_listing_queries_use_indexes(api: ApiClient, monkeypatch: pytest.MonkeyP
 
     event.listen(database.engine, "before_cursor_execute", grab)
     plans: dict[str, list[str]] = {}
+    classes: list[str] = []  # Scaled's divisor classes' reads
     try:
-        for sort in ("Hot", "New", "TopDay"):
+        for sort in ("Hot", "New", "TopDay", "Scaled"):
             seen.clear()
             page = api.get("/post/list", type_="All", sort=sort, token=alice.token)
             api.get("/post/list", type_="All", sort=sort, page_cursor=page["next_page"])
@@ -419,7 +488,10 @@ def test_listing_queries_use_indexes(api: ApiClient, monkeypatch: pytest.MonkeyP
             with database.engine.connect() as conn:
                 for statement, params in list(seen):
                     rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params)
-                    plans[sort] += [r[3] for r in rows if " post " in f" {r[3]} "]
+                    details = [r[3] for r in rows]
+                    plans[sort] += [d for d in details if " post " in f" {d} "]
+                    classes += [d for d in details if "divisor_class" in d] if sort == "Scaled" \
+                        else []
     finally:
         event.remove(database.engine, "before_cursor_execute", grab)
     for sort, lines in plans.items():
@@ -430,3 +502,4 @@ def test_listing_queries_use_indexes(api: ApiClient, monkeypatch: pytest.MonkeyP
                for line in plans["Hot"])
     assert any("ix_post_featured_local" in line for line in plans["New"])
     assert any("ix_post_published_score (published>?)" in line for line in plans["TopDay"])
+    assert classes and all("ix_community_users_active_month" in line for line in classes)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-27 10:36:50.913000
+Create Date: 2026-11-27 14:21:11.829634
 """
 from alembic import op
 import sqlalchemy as sa
@@ -153,6 +153,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_community_instance_id'), ['instance_id'], unique=False)
         batch_op.create_index('ix_community_published', ['published'], unique=False)
         batch_op.create_index('ix_community_subscribers', ['subscribers'], unique=False)
+        batch_op.create_index('ix_community_users_active_month', ['users_active_month'], unique=False)
 
     op.create_table('federation_allowlist',
     sa.Column('instance_id', sa.Integer(), nullable=False),
@@ -1173,6 +1174,7 @@ def downgrade() -> None:
     op.drop_table('federation_blocklist')
     op.drop_table('federation_allowlist')
     with op.batch_alter_table('community', schema=None) as batch_op:
+        batch_op.drop_index('ix_community_users_active_month')
         batch_op.drop_index('ix_community_subscribers')
         batch_op.drop_index('ix_community_published')
         batch_op.drop_index(batch_op.f('ix_community_instance_id'))
