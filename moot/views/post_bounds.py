@@ -46,13 +46,25 @@ SCORE_SLACK = 2
 
 
 def hot_bounds(conn: Connection, pilot: Select[Any], segment: Segment, run: dict[str, Any],
-               wanted: int) -> dict[str, Any] | None:
+               wanted: int, hinted: tuple[Select[Any], list[int]] | None = None
+               ) -> dict[str, Any] | None:
     """The parameters ``least``, ``ranked``, ``floor`` and ``band{j}`` for a ranked segment's
-    first ``wanted`` rows; None if the segment has no rows at all."""
+    first ``wanted`` rows; None if the segment has no rows at all.
+
+    ``hinted``: the pilot's statement for given post ids (parameter ``hint``) and the ids of
+    the last first page of this listing. Any rows of the segment give a valid floor, and
+    these are likely the best ones: on a front page whose newest posts have not been voted
+    on yet, the floor from the newest rows alone let through 300 candidates at scale L."""
     rows = prepared.run(conn, pilot, dict(run, limit=max(wanted, PILOT_ROWS), offset=0)).all()
     if not rows:
         return None
-    ranks = sorted((row[0] for row in rows), reverse=True)
+    by_id = {row[2]: row[0] for row in rows}
+    if hinted is not None:
+        # Read through the same filters now: a hint that has since left the segment (removed,
+        # blocked, voted down, out of the window) is simply not among the rows.
+        by_id.update((row[2], row[0]) for row in prepared.run(
+            conn, hinted[0], dict(run, hint=hinted[1])).all())
+    ranks = sorted(by_id.values(), reverse=True)
     ranked = ranks[min(wanted, len(ranks)) - 1]
     least = ranked * (SCALED_DIVISOR_MIN if segment.scaled else 1.0)
     least *= 1 - 1e-9  # float rounding between the rank and its scaled form

@@ -295,9 +295,17 @@ def _bounded_rows(conn: Connection, shape: Shape, index: int, resumed: bool,
         return None
     ordered, _ = _cached_statement(shape, index, resumed)
     if segment.decays_with is not None:
-        bounds = hot_bounds(conn, _pilot_statement(shape, index, resumed), segment, run, wanted)
+        key = (shape, index, run["me"], run["community_id"])
+        hint = _HINTS.get(key) if not resumed else None
+        bounds = hot_bounds(conn, _pilot_statement(shape, index, resumed), segment, run, wanted,
+                            None if hint is None else (_hint_statement(shape, index), hint))
         # No row in the pilot: none in the segment, so an empty page and nothing to skip.
-        return [] if bounds is None else prepared.run(conn, ordered, {**run, **bounds}).all()
+        if bounds is None:
+            return []
+        rows = prepared.run(conn, ordered, {**run, **bounds}).all()
+        if not resumed and run["offset"] == 0 and rows:
+            _remember(key, [row[0] for row in rows])
+        return rows
     if segment.scored:
         floor = score_floor(conn, _superset_statement(shape, index, resumed), run, wanted)
         if floor is not None:
@@ -323,8 +331,33 @@ def _pilot_statement(shape: Shape, index: int, resumed: bool) -> Select[Any]:
     assert segment.decays_with is not None
     _, query = _cached_statement(shape, index, resumed, bounded=False)
     top = select(func.max(t.post.c.score)).scalar_subquery()  # the end of an index
-    return (query.with_only_columns(segment.keys[0].expr, top)
+    return (query.with_only_columns(segment.keys[0].expr, top, t.post.c.id)
             .order_by(segment.decays_with.desc()).limit(LIMIT))
+
+
+@lru_cache(maxsize=256)
+def _hint_statement(shape: Shape, index: int) -> Select[Any]:
+    """The pilot's columns for the posts of parameter ``hint`` that are in the segment (first
+    pages only)."""
+    segment = plan(shape)[index]
+    _, query = _cached_statement(shape, index, False, bounded=False)
+    top = select(func.max(t.post.c.score)).scalar_subquery()
+    return query.with_only_columns(segment.keys[0].expr, top, t.post.c.id).where(
+        t.post.c.id.in_(bindparam("hint", expanding=True)))
+
+
+# The post ids of the last first page of each ranked listing (its shape and segment, viewer and
+# community): the next request's pilot reads their ranks again (post_bounds.hot_bounds). A hint
+# only ever raises the floor to a rank some post of the segment has now, so a stale or wrong
+# one costs speed, never a post; the worst case is the floor of the newest rows alone.
+_HINTS: dict[tuple[Any, ...], list[int]] = {}
+MAX_HINTS = 4096
+
+
+def _remember(key: tuple[Any, ...], ids: list[int]) -> None:
+    if len(_HINTS) >= MAX_HINTS and key not in _HINTS:
+        _HINTS.clear()  # rarely: one entry per listing asked
+    _HINTS[key] = ids
 
 
 @lru_cache(maxsize=64)

@@ -217,7 +217,50 @@ def test_ranked_bounds_keep_the_exact_order(api: ApiClient,
             assert walk(api, 3, sort=sort) == want, (sort, pilot_rows)
             assert walk(api, 1, sort=sort) == want, (sort, pilot_rows)
             pages = [listed(api, sort=sort, page=n, limit=7) for n in range(1, 7)]
-            assert sum(pages, []) == want, (sort, pilot_rows)
+            assert [pid for page in pages for pid in page] == want, (sort, pilot_rows)
+
+
+class _Hints(dict):  # type: ignore[type-arg]
+    """post_list's page hints, all answering one given list of post ids."""
+
+    def __init__(self, ids: list[int]) -> None:
+        super().__init__()
+        self.ids = ids
+
+    def get(self, _key: Any, default: Any = None) -> list[int]:
+        return self.ids
+
+
+def test_page_hints_raise_the_floor_but_never_change_a_page(
+        api: ApiClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ranks of the last first page's posts raise the floor (post_bounds.hot_bounds). Hints
+    of every post, of the worst-ranked ones, of removed ones and of ids that do not exist all
+    leave every page, cursor walk and offset page exactly the full ranking."""
+    build_week(api)
+    with db(api).read() as conn:
+        every = list(conn.execute(select(t.post.c.id)).scalars())
+    with db(api).write() as conn:
+        removed = every[:5]
+        conn.execute(update(t.post).where(t.post.c.id.in_(removed)).values(removed=True))
+    for sort in ("Hot", "Active", "Scaled"):
+        want = [pid for pid in expected(api, sort) if pid not in removed]  # the oracle has all
+        worst = [pid for pid in every if pid not in removed and pid not in want[:3]][-7:]
+        for hint in (every, want[-7:], worst, removed, [10**9], want[:3]):
+            monkeypatch.setattr(post_list, "_HINTS", _Hints(hint))
+            for pilot_rows in (1, post_bounds.PILOT_ROWS):
+                monkeypatch.setattr(post_bounds, "PILOT_ROWS", pilot_rows)
+                case_ = (sort, hint[:3], pilot_rows)
+                assert listed(api, sort=sort) == want, case_
+                assert walk(api, 3, sort=sort) == want, case_
+                pages = [listed(api, sort=sort, page=n, limit=7) for n in range(1, 7)]
+                assert [pid for page in pages for pid in page] == want, case_
+
+
+def test_a_first_page_leaves_its_posts_as_the_next_ones_hint(api: ApiClient) -> None:
+    build_week(api)
+    first = listed(api, sort="Hot", limit=6)
+    assert first
+    assert first in list(post_list._HINTS.values())
 
 
 # Monthly users across Scaled's divisor classes (moot/ranking.py), each class's edges too.
@@ -319,7 +362,7 @@ def test_top_window_floor_keeps_the_exact_order(api: ApiClient,
         for limit in (1, 2, 3, 5):
             assert walk(api, limit, sort=sort) == want, (sort, limit)
         pages = [listed(api, sort=sort, page=n, limit=3) for n in range(1, 10)]
-        assert sum(pages, []) == want, sort
+        assert [pid for page in pages for pid in page] == want, sort
     assert any(floor is not None for floor in floors)
 
 
@@ -376,7 +419,7 @@ def test_page_and_limit_slice_the_same_order(api: ApiClient) -> None:
     for sort in ("Hot", "Active", "Scaled", "New", "TopAll", "TopYear", "Controversial"):
         everything = listed(api, sort=sort)
         pages = [listed(api, sort=sort, page=n, limit=4) for n in range(1, 8)]
-        assert sum(pages, []) == everything, sort
+        assert [pid for page in pages for pid in page] == everything, sort
         assert pages[-1] == []
     first = api.get("/post/list", type_="All", sort="New", limit=10)
     assert len(first["posts"]) == 10  # the default limit
