@@ -122,7 +122,10 @@ def render(results: list[dict[str, Any]]) -> str:
     out += [summary_row(r) for r in results]
     latest: dict[tuple[str, str], dict[str, Any]] = {}
     for r in results:
-        latest[(r["database"], r["scale"])] = r
+        # A run of an older commit, made beside the current one for comparison ("base …"),
+        # gets its summary row but not the detail table, even when it ran last.
+        if not str(r.get("note", "")).startswith("base "):
+            latest[(r["database"], r["scale"])] = r
     out.append("")
     out += [detail_table(r) for r in latest.values()]
     return "\n".join(out) + "\n"

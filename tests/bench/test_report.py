@@ -38,6 +38,18 @@ def test_tables_are_rebuilt_between_the_markers(tmp_path: Path) -> None:
     assert text.count("#### sqlite, scale S") == 1 and "2026-11-26T10:00:00Z" in text
 
 
+def test_a_base_run_made_last_keeps_the_detail_table_on_the_current_run(tmp_path: Path
+                                                                        ) -> None:
+    (tmp_path / "README.md").write_text(START + "\n" + END + "\n")
+    write_result(result("2026-11-27T15:28:00Z", 5.25), tmp_path)
+    base = result("2026-11-27T15:32:00Z", 6.5)
+    base["note"] = "base eb217c7, back to back"
+    write_result(base, tmp_path)
+    text = (tmp_path / "README.md").read_text()
+    assert "| 2026-11-27 15:32 | sqlite | S | 6.5 / 8.0 |" in text  # its summary row
+    assert "2026-11-27T15:28:00Z" in text and "2026-11-27T15:32:00Z" not in text
+
+
 def test_memory_column_shows_idle_after_load_and_peak(tmp_path: Path) -> None:
     run = result("2026-11-27T10:00:00Z", 1.0)
     run["server_memory"] = {"idle_rss_mb": 104.2, "rss_mb": 150.4, "peak_rss_mb": 177.0}
