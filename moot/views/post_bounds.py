@@ -54,16 +54,21 @@ def hot_bounds(conn: Connection, pilot: Select[Any], segment: Segment, run: dict
     ``hinted``: the pilot's statement for given post ids (parameter ``hint``) and the ids of
     the last first page of this listing. Any rows of the segment give a valid floor, and
     these are likely the best ones: on a front page whose newest posts have not been voted
-    on yet, the floor from the newest rows alone let through 300 candidates at scale L."""
-    rows = prepared.run(conn, pilot, dict(run, limit=max(wanted, PILOT_ROWS), offset=0)).all()
+    on yet, the floor from the newest rows alone let through 300 candidates at scale L.
+    When at least ``wanted`` of them are in the segment, the newest rows are not read."""
+    hints = [] if hinted is None else \
+        prepared.run(conn, hinted[0], dict(run, hint=hinted[1])).all()
+    if len(hints) >= wanted:
+        # Enough of the hinted posts are in the segment now (read through the same filters; a
+        # hint that has since been removed, blocked, voted down or aged out is not among the
+        # rows): their ranks give the floor, and the newest rows are not read.
+        rows = hints
+    else:
+        rows = prepared.run(conn, pilot,
+                            dict(run, limit=max(wanted, PILOT_ROWS), offset=0)).all() + hints
     if not rows:
         return None
-    by_id = {row[2]: row[0] for row in rows}
-    if hinted is not None:
-        # Read through the same filters now: a hint that has since left the segment (removed,
-        # blocked, voted down, out of the window) is simply not among the rows.
-        by_id.update((row[2], row[0]) for row in prepared.run(
-            conn, hinted[0], dict(run, hint=hinted[1])).all())
+    by_id = {row[2]: row[0] for row in rows}  # a post read by both counts once
     ranks = sorted(by_id.values(), reverse=True)
     ranked = ranks[min(wanted, len(ranks)) - 1]
     least = ranked * (SCALED_DIVISOR_MIN if segment.scaled else 1.0)
