@@ -41,8 +41,10 @@ BOUNDED_DEPTH = 1000
 # How many of a ranked segment's newest rows set its floor: more rows cost more to read and
 # give a higher floor, so fewer candidates (scale L, 20 posts: 100 rows leave 40-130).
 PILOT_ROWS = 100
-# How many more scores than the page needs the Top floor keeps, for the listing's filters.
-SCORE_SLACK = 2
+# How many more scores than the page needs each Top floor keeps, for the listing's filters:
+# a first floor, then a lower one for a listing whose filters leave few of the window's best
+# posts (a Subscribed page while the day's most voted posts are elsewhere).
+SCORE_SLACKS = (2, 20)
 
 
 def hot_bounds(conn: Connection, pilot: Select[Any], segment: Segment, run: dict[str, Any],
@@ -92,12 +94,18 @@ def _time_bound(run: dict[str, Any], least: float, top_score: int) -> Any:
     return max(run["cut"], run["now"] - timedelta(hours=hours, seconds=1))
 
 
-def score_floor(conn: Connection, superset: Select[Any], run: dict[str, Any],
-                wanted: int) -> int | None:
-    """The lowest of the window's best ``SCORE_SLACK * wanted`` scores among every post; None
-    if the window holds fewer (a small window needs no floor)."""
-    scores = [row[0] for row in
-              prepared.run(conn, superset, dict(run, limit=SCORE_SLACK * wanted)).all()]
-    if len(scores) < SCORE_SLACK * wanted:
-        return None
-    return int(scores[-1])
+def score_floors(conn: Connection, superset: Select[Any], run: dict[str, Any],
+                 wanted: int) -> list[int]:
+    """The lowest of the window's best ``slack * wanted`` scores among every post, for each
+    of SCORE_SLACKS, highest first and each once; a slack the window holds fewer posts than
+    gives none (a window that small is read without a floor)."""
+    scores = [row[0] for row in prepared.run(
+        conn, superset, dict(run, limit=SCORE_SLACKS[-1] * wanted)).all()]
+    floors: list[int] = []
+    for slack in SCORE_SLACKS:
+        if len(scores) < slack * wanted:
+            break
+        floor = int(scores[slack * wanted - 1])
+        if not floors or floor < floors[-1]:
+            floors.append(floor)
+    return floors

@@ -259,7 +259,7 @@ def segments(sort: str, featured: ColumnElement[bool], saved_only: bool,
             if 0 < TOP_WINDOWS[sort][0] <= 7:
                 # A short window holds few posts: read its time range and sort them, rather
                 # than walk the all-time score index (SQLite's choice without statistics),
-                # and only those above a score floor (post_bounds.score_floor).
+                # and only those above a score floor (post_bounds.score_floors).
                 keys = (Key(post.c.score + 0, True, "int"), newest, by_id)
                 return [Segment((featured, *where), keys),
                         Segment((~featured, *where, post.c.score + 0 >= SCORE_FLOOR), keys,
