@@ -330,21 +330,24 @@ def _pilot_statement(shape: Shape, index: int, resumed: bool) -> Select[Any]:
     segment give a valid floor (post_bounds.py)."""
     segment = plan(shape)[index]
     assert segment.decays_with is not None
-    _, query = _cached_statement(shape, index, resumed, bounded=False)
-    top = select(func.max(t.post.c.score)).scalar_subquery()  # the end of an index
-    return (query.with_only_columns(segment.keys[0].expr, top, t.post.c.id)
-            .order_by(segment.decays_with.desc()).limit(LIMIT))
+    return _ranked_rows(shape, index, resumed).order_by(segment.decays_with.desc()).limit(LIMIT)
 
 
 @lru_cache(maxsize=256)
 def _hint_statement(shape: Shape, index: int) -> Select[Any]:
     """The pilot's columns for the posts of parameter ``hint`` that are in the segment (first
     pages only)."""
-    segment = plan(shape)[index]
-    _, query = _cached_statement(shape, index, False, bounded=False)
-    top = select(func.max(t.post.c.score)).scalar_subquery()
-    return query.with_only_columns(segment.keys[0].expr, top, t.post.c.id).where(
+    return _ranked_rows(shape, index, False).where(
         t.post.c.id.in_(bindparam("hint", expanding=True)))
+
+
+def _ranked_rows(shape: Shape, index: int, resumed: bool) -> Select[Any]:
+    """A ranked segment's rows, without its bounds, as (rank, the highest score of any post,
+    post id): what post_bounds.hot_bounds reads from the pilot and the hints alike."""
+    segment = plan(shape)[index]
+    _, query = _cached_statement(shape, index, resumed, bounded=False)
+    top = select(func.max(t.post.c.score)).scalar_subquery()  # the end of an index
+    return query.with_only_columns(segment.keys[0].expr, top, t.post.c.id)
 
 
 # The post ids of the last first page of each ranked listing (its shape and segment, viewer and

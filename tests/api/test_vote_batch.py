@@ -40,6 +40,12 @@ def _batch(api: ApiClient, calls: list[Call], kind: str = "post"
     return [vote.answer for vote in votes]
 
 
+def _ban(api: ApiClient, moderator: Any, community_id: int, person: Any) -> None:
+    api.post("/community/ban_user", {"community_id": community_id,
+                                     "person_id": person.person_id, "ban": True},
+             token=moderator.token)
+
+
 def _log_after(api: ApiClient, last_id: int) -> list[dict[str, Any]]:
     """The inner activities of the log rows appended after ``last_id``, in order."""
     with _ctx(api).db.read() as conn:
@@ -127,9 +133,7 @@ def test_refused_votes_write_nothing_and_spare_their_neighbours(api: ApiClient,
     api.post("/post/remove", {"post_id": removed["id"], "removed": True}, token=admin)
     banned, voter, bot = api.make_person(), api.make_person(), api.make_person()
     api.put("/user/save_user_settings", {"bot_account": True}, token=bot.token)
-    api.post("/community/ban_user", {"community_id": post["community_id"],
-                                     "person_id": banned.person_id, "ban": True},
-             token=owner.token)
+    _ban(api, owner, post["community_id"], banned)
     start = _last_log_id(api)
     answers = _batch(api, [
         (post["id"], 1, voter), (deleted["id"], 1, voter), (removed["id"], -1, voter),
@@ -202,9 +206,7 @@ def test_comment_votes_of_one_batch_as_applied_in_turn(api: ApiClient, admin: st
     gone = api.make_comment(owner.token, post["id"])["comment"]
     api.post("/comment/delete", {"comment_id": gone["id"], "deleted": True}, token=owner.token)
     voter, second, banned = api.make_person(), api.make_person(), api.make_person()
-    api.post("/community/ban_user", {"community_id": post["community_id"],
-                                     "person_id": banned.person_id, "ban": True},
-             token=owner.token)
+    _ban(api, owner, post["community_id"], banned)
     start = _last_log_id(api)
     answers = _batch(api, [
         (comment["id"], 1, voter), (gone["id"], 1, voter), (comment["id"], -1, second),
