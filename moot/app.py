@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import socket
 import warnings
 
 import anyio.to_thread
@@ -59,7 +60,9 @@ class MootApp(FastAPI):
             await super().__call__(scope, receive, send)
 
 
-def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
+def create_app(settings: Settings, db: Database | None = None,
+               vote_writer: socket.socket | None = None) -> FastAPI:
+    """``vote_writer``: this process's socket to the vote writer process (`moot serve`)."""
     logging.basicConfig(level=settings.log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     db = db or Database(make_engine(settings.database_url, pool_size=min(settings.threads, 20)))
@@ -71,7 +74,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.state.ctx = ctx
     app.inbox_door = InboxDoor(ctx)
     buckets = Buckets()  # one set for the rate-limit layer and the doors
-    app.vote_door = VoteDoor(ctx, buckets)
+    app.vote_door = VoteDoor(ctx, buckets, vote_writer)
     app.read_door = ReadDoor(ctx, buckets)
     app.threads = settings.threads
     install_error_handlers(app)

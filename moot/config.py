@@ -52,6 +52,9 @@ class Settings:
     # Server processes sharing the port (`moot serve`); the first also runs the federation
     # worker. Each process keeps its own site cache (re-read every 5 s) and rate-limit counts.
     processes: int = 1
+    # `moot serve` writes votes in a process of its own (docs/decisions/0048); off: on a thread
+    # of each server process.
+    vote_writer_process: bool = True
     # Anonymous reads answered from memory until the next commit (docs/decisions/0026).
     page_cache: bool = True
     page_cache_mb: int = 32

@@ -5,6 +5,9 @@ many it has. With ``processes`` > 1 the socket is bound once and the server fork
 builds its own app (its own database connections, made after the fork) and accepts from the
 shared socket, and the kernel hands each connection to one of them. Only the first process runs
 the federation worker, so there is one poller; its leases would keep several apart anyway.
+
+Votes are written by one more process, forked first, which every server process sends its
+votes to (actions/vote_process.py, docs/decisions/0048-vote-writer-process.md).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import socket
 import sys
 
 from moot import shared
+from moot.actions import vote_process
 from moot.config import Settings
 
 PR_SET_PDEATHSIG = 1
@@ -26,12 +30,25 @@ SWITCH_INTERVAL = 0.0005  # seconds; see _run
 
 def serve(settings: Settings) -> None:
     sock = socket.create_server((settings.host, settings.port), backlog=2048)
-    if settings.processes > 1:
+    if settings.processes > 1 or settings.vote_writer_process:
         shared.allocate()  # before the fork: rate limits and the site's generation
+    if settings.processes > 1:
         _preload()
-    index, children = _fork(max(1, settings.processes))
+    processes = max(1, settings.processes)
+    # Forked before any thread starts, and before the server processes, which all use it.
+    writer = vote_process.start(settings, processes, [sock]) \
+        if settings.vote_writer_process else None
+    index, children = _fork(processes)
+    mine = None
+    if writer is not None:
+        mine = writer.ends[index]
+        for end in writer.ends:
+            if end is not mine:
+                end.close()
+        if index == 0:
+            children.append(writer.pid)
     try:
-        _run(settings, sock, first=index == 0)
+        _run(settings, sock, first=index == 0, vote_writer=mine)
     finally:
         if index:
             os._exit(0)  # a child never returns into the parent's command
@@ -68,19 +85,20 @@ def _fork(count: int) -> tuple[int, list[int]]:
     for index in range(1, count):
         pid = os.fork()
         if pid == 0:
-            _die_with_parent()
+            die_with_parent()
             return index, []
         children.append(pid)
     return 0, children
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     # Linux: a child left behind by a killed parent would keep serving the port.
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-def _run(settings: Settings, sock: socket.socket, *, first: bool) -> None:
+def _run(settings: Settings, sock: socket.socket, *, first: bool,
+         vote_writer: socket.socket | None) -> None:
     import uvicorn
 
     from moot import memory
@@ -93,7 +111,7 @@ def _run(settings: Settings, sock: socket.socket, *, first: bool) -> None:
     sys.setswitchinterval(SWITCH_INTERVAL)
     memory.tune_allocator()  # before the first request: a login's 19 MiB block (memory.py)
     memory.start_trimmer()
-    app = create_app(settings)
+    app = create_app(settings, vote_writer=vote_writer)
     if first and settings.federation_worker:
         from moot.federation.runner import start_in_thread
 

@@ -26,6 +26,7 @@ import asyncio
 import logging
 import queue
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,12 +48,15 @@ class Vote:
     score: int
     user_id: int  # from the login token, which the batch checks is still live
     token: str
-    future: asyncio.Future[tuple[int, dict[str, Any]]] = field(repr=False)
+    # Who waits for the answer: a future on an event loop of this process, or, in the vote
+    # writer process (actions/vote_process.py), the request's number on its server's connection.
+    future: asyncio.Future[tuple[int, dict[str, Any]]] | None = field(repr=False)
     answer: tuple[int, dict[str, Any]] = CRASH
+    reply: Any = field(default=None, repr=False)
 
 
 @dataclass
-class _Done:
+class Done:
     """A committed batch whose answers are still to be read."""
     batch: list[Vote]
     posts: Accepted = field(default_factory=list)
@@ -63,10 +67,13 @@ class VoteWriter:
     """One writer thread and one answering thread per process; ``submit`` is awaited by the
     door on its event loop."""
 
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, hand_over: Callable[[Done], None] | None = None) -> None:
+        """``hand_over``: takes each committed batch, unanswered, in place of the answering
+        thread's reading and waking (the vote writer process, actions/vote_process.py)."""
         self.ctx = ctx
+        self.hand_over = hand_over
         self.queue: queue.SimpleQueue[Vote | None] = queue.SimpleQueue()
-        self.done: queue.SimpleQueue[_Done | None] = queue.SimpleQueue()
+        self.done: queue.SimpleQueue[Done | None] = queue.SimpleQueue()
         self.batches = self.votes = self.largest_batch = 0  # tests and the bench read these
         self.thread = threading.Thread(target=self._run, name="moot-vote-writer", daemon=True)
         self.answers = threading.Thread(target=self._answer_all, name="moot-vote-answers",
@@ -77,6 +84,7 @@ class VoteWriter:
 
     async def submit(self, vote: Vote) -> tuple[int, dict[str, Any]]:
         """(status, answer) of the vote, once its batch is committed."""
+        assert vote.future is not None
         self.queue.put(vote)
         return await vote.future
 
@@ -105,19 +113,22 @@ class VoteWriter:
 
     def _answer_all(self) -> None:
         while (done := self.done.get()) is not None:
-            self._answer(done)
-            _settle(done.batch)
+            if self.hand_over is not None:
+                self.hand_over(done)
+                continue
+            answer_batch(self.ctx, done)
+            settle_votes(done.batch)
 
     def write_and_answer(self, batch: list[Vote]) -> None:
         """One batch on the calling thread (tests): written, committed, answered."""
-        self._answer(self._write(batch))
+        answer_batch(self.ctx, self._write(batch))
 
-    def _write(self, batch: list[Vote]) -> _Done:
+    def _write(self, batch: list[Vote]) -> Done:
         try:
             with self.ctx.db.write() as conn:
                 # Set-wise (decision 0040): the post votes, then the comment votes. The two
                 # share no row, so only their log rows' order differs from arrival order.
-                return _Done(batch, apply_post_votes_batch(
+                return Done(batch, apply_post_votes_batch(
                     self.ctx, conn, [v for v in batch if v.kind == "post"]),
                     apply_comment_votes_batch(
                         self.ctx, conn, [v for v in batch if v.kind == "comment"]))
@@ -125,32 +136,35 @@ class VoteWriter:
             if len(batch) == 1:
                 log.exception("unhandled error on a %s vote", batch[0].kind)
                 batch[0].answer = CRASH
-                return _Done(batch)
-            done = _Done(batch)
+                return Done(batch)
+            done = Done(batch)
             for vote in batch:
                 alone = self._write([vote])
                 done.posts += alone.posts
                 done.comments += alone.comments
             return done
 
-    def _answer(self, done: _Done) -> None:
-        if not done.posts and not done.comments:
-            return
-        try:
-            with self.ctx.db.read() as conn:
-                answer_post_votes(conn, done.posts)
-                answer_comment_votes(conn, done.comments)
-        except Exception:  # the votes are in; only their answers failed
-            log.exception("unhandled error reading the answers of %d votes",
-                          len(done.posts) + len(done.comments))
-            for vote, _viewer, _target in done.posts + done.comments:
-                vote.answer = CRASH
+
+def answer_batch(ctx: Context, done: Done) -> None:
+    """Set the answers of a committed batch's accepted votes, in one read transaction."""
+    if not done.posts and not done.comments:
+        return
+    try:
+        with ctx.db.read() as conn:
+            answer_post_votes(conn, done.posts)
+            answer_comment_votes(conn, done.comments)
+    except Exception:  # the votes are in; only their answers failed
+        log.exception("unhandled error reading the answers of %d votes",
+                      len(done.posts) + len(done.comments))
+        for vote, _viewer, _target in done.posts + done.comments:
+            vote.answer = CRASH
 
 
-def _settle(batch: list[Vote]) -> None:
+def settle_votes(batch: list[Vote]) -> None:
     """Wake the waiters: each event loop once for the whole batch."""
     loops: dict[asyncio.AbstractEventLoop, list[Vote]] = {}
     for vote in batch:
+        assert vote.future is not None
         loops.setdefault(vote.future.get_loop(), []).append(vote)
     for loop, votes in loops.items():
         try:
@@ -161,5 +175,5 @@ def _settle(batch: list[Vote]) -> None:
 
 def _resolve(votes: list[Vote]) -> None:
     for vote in votes:
-        if not vote.future.done():  # else the client went away
+        if vote.future is not None and not vote.future.done():  # else the client went away
             vote.future.set_result(vote.answer)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -22,6 +23,7 @@ import orjson
 from starlette.types import Message, Receive, Scope, Send
 
 from moot.actions.vote_batch import CRASH, Vote, VoteWriter
+from moot.actions.vote_process import RemoteVoteWriter
 from moot.api.door_answer import send_answer
 from moot.api.json import check_shape
 from moot.api.ratelimit import Buckets, client_ip
@@ -48,10 +50,15 @@ def is_vote(scope: Scope) -> bool:
 
 
 class VoteDoor:
-    def __init__(self, ctx: Context, buckets: Buckets) -> None:
+    def __init__(self, ctx: Context, buckets: Buckets,
+                 writer_socket: socket.socket | None = None) -> None:
         self.ctx = ctx
         self.buckets = buckets
-        self.writer: VoteWriter | None = None  # started by the first vote
+        # This process's socket to the vote writer process (`moot serve`,
+        # actions/vote_process.py); None writes votes on a thread of this process, as from
+        # the moment that process has gone.
+        self.writer_socket = writer_socket
+        self.writer: VoteWriter | RemoteVoteWriter | None = None  # started by the first vote
         # token -> (secret, user id): decoding a JWT costs more than the rest of the door.
         # Only the signature check is remembered; whether the login is still live is asked
         # of the database with every vote.
@@ -86,14 +93,23 @@ class VoteDoor:
 
     async def _submit(self, kind: str, target: int, score: int, user_id: int,
                       token: str) -> tuple[int, dict[str, Any]]:
-        if self.writer is None:
-            self.writer = VoteWriter(self.ctx)
+        if self.writer is None or (isinstance(self.writer, RemoteVoteWriter)
+                                   and self.writer.broken):
+            self.writer = self._start_writer()
         vote = Vote(kind, target, score, user_id, token,
                     asyncio.get_running_loop().create_future())
         status, answer = await self.writer.submit(vote)
         if Api.validate and status == 200:
             check_shape(ROUTES[f"/api/v3/{kind}/like"][2], answer)
         return status, answer
+
+    def _start_writer(self) -> VoteWriter | RemoteVoteWriter:
+        if self.writer_socket is not None and self.writer is None:
+            writer = RemoteVoteWriter(self.ctx, self.writer_socket)
+            self.ctx.db.on_dispose.append(writer.stop)
+            return writer
+        self.writer_socket = None  # that process has gone: write here from now on
+        return VoteWriter(self.ctx)
 
     def _user_id(self, token: str) -> int | None:
         secret = self.ctx.site().jwt_secret

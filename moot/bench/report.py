@@ -83,11 +83,13 @@ def summary_row(r: dict[str, Any]) -> str:
             f"{r['note'] or '–'} |")
 
 
-def _memory_cell(memory: dict[str, float]) -> str:
-    """idle / after the load (peak), in MiB of resident memory of the one server process."""
+def _memory_cell(memory: dict[str, Any]) -> str:
+    """idle / after the load (peak), in MiB of resident memory of the server process, then
+    after the load of its other processes (the vote writer, decision 0048), if any."""
     idle = memory.get("idle_rss_mb")
+    others = "".join(f"; {rss:.0f}" for rss in memory.get("other_processes_rss_mb", []))
     return (f"{'–' if idle is None else f'{idle:.0f}'} / {memory['rss_mb']:.0f} "
-            f"({memory['peak_rss_mb']:.0f})")
+            f"({memory['peak_rss_mb']:.0f}){others}")
 
 
 def detail_table(r: dict[str, Any]) -> str:
@@ -117,7 +119,7 @@ def detail_table(r: dict[str, Any]) -> str:
 def render(results: list[dict[str, Any]]) -> str:
     out = [("| run (UTC) | db | scale | Hot front page p50 / p99 ms | Hot front page req/s "
            "| slowest listing p50 / p99 ms | comment tree p50 / p99 ms | votes/s | comments/s "
-           "| server RSS MB: idle / after load (peak) | start-up s | note |"),
+           "| server RSS MB: idle / after load (peak); vote writer | start-up s | note |"),
            "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     out += [summary_row(r) for r in results]
     latest: dict[tuple[str, str], dict[str, Any]] = {}

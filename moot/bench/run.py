@@ -195,7 +195,10 @@ def run_benchmark(settings: Settings, *, scale: str, seconds: float, connections
     try:
         idle = _memory_mb(proc.pid)["rss_mb"]  # started, one GET /site answered
         measured = asyncio.run(_measure(port, seconds, connections, post_ids, biggest))
-        memory = {**_memory_mb(proc.pid), "idle_rss_mb": idle}
+        memory: dict[str, Any] = {**_memory_mb(proc.pid), "idle_rss_mb": idle}
+        # `moot serve`'s other process: the vote writer (decision 0048), each process <= 150 MB
+        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+        memory["other_processes_rss_mb"] = [_memory_mb(int(pid))["rss_mb"] for pid in children]
     finally:
         proc.terminate()
         proc.wait()
