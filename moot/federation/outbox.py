@@ -182,9 +182,15 @@ def vote_log_row(ctx: Context, actor: str, object_ap_id: str, community: Any, ol
                  new: int) -> dict[str, Any] | None:
     """The log row of a local person's vote going from ``old`` to ``new`` (they differ), as
     send_in_community would append it: announced by a local community, sent to a remote
-    one's inbox, none for a LocalOnly one. Built here without the general path's copies,
+    one's inbox, none for a LocalOnly one or a local one that no other instance follows. Built here without the general path's copies,
     since a batch of votes builds many (actions/vote_posts.py)."""
     if community["visibility"] != "Public":
+        return None
+    if community["local"] and community["subscribers"] <= community["subscribers_local"]:
+        # No follower on another instance (subscribers counts every follower of a local
+        # community, subscribers_local ours): the Announce would go nowhere, so it is not
+        # logged. Most votes of a busy instance are on communities like that, and each log
+        # row costs the writer and the fan-out a row (decision 0049).
         return None
     group = community["actor_id"]
 

@@ -7,10 +7,12 @@ import asyncio
 import json
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
+from moot.actions.communities import add_follower, load_community
 from moot.actions.vote_batch import Vote, VoteWriter
 from moot.db import tables as t
+from moot.db.types import utcnow
 from moot.security import read_token
 from tests.api.test_vote_door import POST_LIKE, _while_held
 from tests.helpers import ApiClient, Person
@@ -69,10 +71,40 @@ def _scores(api: ApiClient, post_id: int, creator: Person) -> tuple[int, int, in
     return post.upvotes, post.downvotes, score
 
 
-def _setup(api: ApiClient, posts: int = 2) -> tuple[Person, list[dict[str, Any]]]:
+def _remote_follower(api: ApiClient, community_id: int, name: str = "far") -> None:
+    """A person of another instance follows the community (as an accepted Follow would)."""
+    with _ctx(api).db.write() as conn:
+        now = utcnow()
+        instance_id = conn.execute(insert(t.instance).values(
+            domain=f"{name}.example", published=now).returning(t.instance.c.id)).scalar_one()
+        person_id = conn.execute(insert(t.person).values(
+            name=name, actor_id=f"https://{name}.example/u/{name}", public_key="k", local=False,
+            last_refreshed_at=now, inbox_url=f"https://{name}.example/inbox",
+            instance_id=instance_id, published=now).returning(t.person.c.id)).scalar_one()
+        add_follower(conn, load_community(conn, community_id), person_id, person_local=False,
+                     pending=False)
+
+
+def _setup(api: ApiClient, posts: int = 2, federated: bool = True
+           ) -> tuple[Person, list[dict[str, Any]]]:
     owner = api.make_person()
     community = api.make_community(owner.token)["community"]
+    if federated:  # votes are logged only where another instance follows
+        _remote_follower(api, community["id"])
     return owner, [api.make_post(owner.token, community["id"])["post"] for _ in range(posts)]
+
+
+def test_votes_are_logged_only_where_another_instance_follows(api: ApiClient) -> None:
+    owner, (post,) = _setup(api, posts=1, federated=False)
+    voter = api.make_person()
+    start = _last_log_id(api)
+    assert [status for status, _ in _batch(api, [(post["id"], 1, voter)])] == [200]
+    assert _last_log_id(api) == start  # nobody elsewhere to announce it to
+    assert _scores(api, post["id"], owner)[:2] == (2, 0)
+    _remote_follower(api, post["community_id"])
+    assert [status for status, _ in _batch(api, [(post["id"], -1, voter)])] == [200]
+    assert [(a["type"], a["object"]) for a in _log_after(api, start)] == [
+        ("Dislike", post["ap_id"])]
 
 
 def test_the_later_of_two_votes_by_one_person_wins(api: ApiClient) -> None:
