@@ -186,7 +186,7 @@ class Database:
         PostgreSQL; SQLite's reads are left as they are).
 
         A logged-in listing reads the login, then the listing: two transactions, each a pool
-        ping, ``BEGIN`` and ``COMMIT`` besides its statements, six of its eleven round trips.
+        ping, ``BEGIN`` and ``COMMIT`` besides its statements: six of its 13 round trips.
         At PostgreSQL's READ COMMITTED every statement of a transaction takes its own snapshot
         anyway, so autocommit reads see what the transactions saw. No ping either: if the
         server dropped the connection, the pool is invalidated (SQLAlchemy does that on any

@@ -117,7 +117,7 @@ def comment_flags_statement(anonymous: bool, pg: bool) -> Any:
 def post_flags_statement(anonymous: bool, pg: bool) -> Any:
     """Parameters: now, creators, communities; logged in also me and ids (post ids)."""
     if anonymous:
-        return _unprepared(union_all(*_creator_branches(pg)))
+        return union_all(*_creator_branches(pg))  # nobody's own rows: prepared as before
     like, seen = t.post_like, t.person_post_aggregates
     return _unprepared(union_all(*_creator_branches(pg), *_viewer_branches(pg),
                                  _mine(pg, "saved", t.post_saved, "post_id"),
