@@ -83,12 +83,18 @@ class ReadDoor:
     def _read(self, path: str, query: BaseModel, user_id: int, token: str) -> tuple[int, bytes]:
         """The route's answer, as the dependencies ``reader`` and the crash guard make it."""
         _model, route, answer_model = ROUTES[path]
-        try:
+
+        def answer() -> dict[str, Any]:
             with self.ctx.db.read() as conn:
                 viewer = load_viewer(conn, user_id, token)
             if viewer is None and self.ctx.site().local_site["private_instance"]:
                 raise MootError("instance_is_private")  # a login that ended: anonymous
-            data = route(self.ctx, viewer, query)
+            return route(self.ctx, viewer, query)
+
+        try:
+            # The login and the route's reads on one connection, without a transaction
+            # (PostgreSQL; engine.py). GET /post writes after its reads (do_open_post).
+            data = self.ctx.db.one_read(answer)
             if Api.validate:
                 check_shape(answer_model, data)
             return 200, orjson.dumps(data)

@@ -14,11 +14,14 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError, InvalidatePoolError
 
 from moot.ranking import hot_rank_micros
+
+T = TypeVar("T")
 
 
 def normalise_url(url: str) -> str:
@@ -99,8 +102,53 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
     # Last in, first out: a server that is not busy keeps using the same few connections, whose
     # statements psycopg has prepared (after five runs on a connection) and PostgreSQL planned;
     # handed out in turn, eight connections each saw every eighth request, mostly unprepared.
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size * 2,
-                         pool_pre_ping=True, pool_use_lifo=True)
+    engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size * 2,
+                           pool_use_lifo=True)
+    event.listen(engine, "do_execute", _pg_do_execute)
+    event.listen(engine.pool, "checkout", _pg_ping(engine))
+    return engine
+
+
+# Set while a thread checks out the connection of Database.one_read, which recovers from a
+# dropped connection by running its reads again and so needs no ping first.
+_checkout = threading.local()
+
+
+def _pg_ping(engine: Engine) -> Callable[[Any, Any, Any], None]:
+    """SQLAlchemy's pre-ping (an empty statement, one round trip), asked on each checkout
+    except one_read's: a connection the server dropped is replaced, and the pool's other
+    connections with it, before a transaction starts on it."""
+    dialect = engine.dialect
+
+    def ping(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        if getattr(_checkout, "unpinged", False):
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as exc:
+            if dialect.is_disconnect(exc, dbapi_connection, None):
+                raise InvalidatePoolError() from exc
+            raise
+    return ping
+
+
+# The execution option that keeps psycopg from preparing a statement on the server.
+UNPREPARED = {"moot_unprepared": True}
+
+
+def _pg_do_execute(cursor: Any, statement: str, parameters: Any, context: Any) -> bool | None:
+    """Run statements marked ``UNPREPARED`` with ``prepare=False``; others as SQLAlchemy does.
+
+    psycopg prepares a statement on the server after its fifth run on a connection, and
+    PostgreSQL then settles on a generic plan, made without the parameters' values. For most
+    statements that saves their planning; for the views' flag lookups it is a plan for the
+    average viewer: ``post_read`` read through the viewer's index (seven rows estimated, 5,049
+    for the bench reader) instead of the page's keys, 2.1 ms against 0.85 ms unprepared
+    (decision 0047)."""
+    if context is not None and context.execution_options.get("moot_unprepared"):
+        cursor.execute(statement, parameters, prepare=False)
+        return True
+    return None
 
 
 class Database:
@@ -118,6 +166,7 @@ class Database:
         self._file_lock = _FileLock(engine.url.database) if self.is_sqlite else None
         # Connections kept outside the pool (api/page_cache.py's change probe) close with it.
         self.on_dispose: list[Callable[[], None]] = []
+        self._held = threading.local()  # one_read's connection, per thread
 
     @property
     def is_sqlite(self) -> bool:
@@ -125,8 +174,46 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
+        held = getattr(self._held, "conn", None)
+        if held is not None:
+            yield held  # inside one_read: its connection, no transaction of its own
+            return
         with self.engine.begin() as conn:
             yield conn
+
+    def one_read(self, work: Callable[[], T]) -> T:
+        """``work()``, its ``read()`` blocks on one connection without a transaction (on
+        PostgreSQL; SQLite's reads are left as they are).
+
+        A logged-in listing reads the login, then the listing: two transactions, each a pool
+        ping, ``BEGIN`` and ``COMMIT`` besides its statements: six of its 13 round trips.
+        At PostgreSQL's READ COMMITTED every statement of a transaction takes its own snapshot
+        anyway, so autocommit reads see what the transactions saw. No ping either: if the
+        server dropped the connection, the pool is invalidated (SQLAlchemy does that on any
+        disconnect) and ``work`` runs once more on a fresh connection, which is why ``work``
+        may only read before it writes (``db.write()`` blocks use connections of their own).
+        See docs/decisions/0047."""
+        if self.is_sqlite or getattr(self._held, "conn", None) is not None:
+            return work()
+        try:
+            return self._on_one_connection(work)
+        except DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise
+        return self._on_one_connection(work)
+
+    def _on_one_connection(self, work: Callable[[], T]) -> T:
+        _checkout.unpinged = True
+        try:
+            conn = self.engine.connect()
+        finally:
+            _checkout.unpinged = False
+        with conn:
+            self._held.conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+            try:
+                return work()
+            finally:
+                self._held.conn = None
 
     @contextmanager
     def write(self) -> Iterator[Connection]:

@@ -1,0 +1,112 @@
+"""A logged-in read's round trips on PostgreSQL (docs/decisions/0047): the login and the listing
+on one connection without a transaction or a ping, the views' flag lookups never prepared on
+the server, and a connection the server dropped recovered without an error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.pool import NullPool
+
+from moot.db.engine import normalise_url
+from tests.helpers import ApiClient, Person
+
+LISTING = "type_=Subscribed&sort=New&limit=10"
+
+
+def _forum(api: ApiClient) -> tuple[Person, list[int]]:
+    owner, reader = api.make_person(), api.make_person()
+    community = api.make_community(owner.token)["community"]
+    api.post("/community/follow", {"community_id": community["id"], "follow": True},
+             token=reader.token)
+    posts = [api.make_post(owner.token, community["id"])["post"]["id"] for _ in range(3)]
+    api.post("/post/like", {"post_id": posts[1], "score": 1}, token=reader.token)
+    api.put("/post/save", {"post_id": posts[2], "save": True}, token=reader.token)
+    return reader, posts
+
+
+def _listing(api: ApiClient, reader: Person) -> dict[str, Any]:
+    response = api.client.get(f"/api/v3/post/list?{LISTING}",
+                              headers={"Authorization": f"Bearer {reader.token}"})
+    assert response.status_code == 200, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def _db(api: ApiClient) -> Any:
+    return api.client.app.state.ctx.db  # type: ignore[attr-defined]
+
+
+def _postgres_only(api: ApiClient) -> None:
+    if _db(api).is_sqlite:
+        pytest.skip("SQLite's reads are left as they were; this is PostgreSQL's round trips")
+
+
+def test_a_logged_in_listing_reads_on_one_connection_without_a_transaction(
+        api: ApiClient) -> None:
+    reader, posts = _forum(api)
+    db = _db(api)
+    seen = {"checkout": 0, "in a transaction": 0}
+
+    def checkout(*_args: Any) -> None:
+        seen["checkout"] += 1
+
+    def statement(conn: Any, *_args: Any) -> None:
+        if conn.connection.driver_connection.info.transaction_status.name != "IDLE":
+            seen["in a transaction"] += 1
+
+    event.listen(db.engine.pool, "checkout", checkout)
+    if not db.is_sqlite:
+        event.listen(db.engine, "before_cursor_execute", statement)
+    page = _listing(api, reader)
+    assert [p["post"]["id"] for p in page["posts"]] == posts[::-1]
+    assert [(p.get("my_vote"), p["saved"]) for p in page["posts"]] == [
+        (None, True), (1, False), (None, False)]
+    if db.is_sqlite:  # as before: the login, then the listing, each its own transaction
+        assert seen["checkout"] == 2
+    else:
+        assert seen == {"checkout": 1, "in a transaction": 0}
+
+
+def test_the_views_flag_lookups_are_never_prepared_on_the_server(api: ApiClient) -> None:
+    _postgres_only(api)
+    reader, posts = _forum(api)
+    for _ in range(8):  # psycopg prepares a statement on its fifth run on a connection
+        assert len(_listing(api, reader)["posts"]) == len(posts)
+    # The pool hands out its most recent connection first: the one the listings ran on.
+    with _db(api).engine.connect() as conn:
+        prepared = conn.execute(text("SELECT statement FROM pg_prepared_statements")).scalars()
+        statements = list(prepared)
+    assert any("FROM post" in s for s in statements)  # the listing's other statements are
+    assert not any("'creator_ban'" in s for s in statements)
+
+
+def test_reads_and_writes_recover_from_connections_the_server_dropped(
+        api: ApiClient, database_url: str) -> None:
+    _postgres_only(api)
+    reader, posts = _forum(api)
+    _listing(api, reader)
+    _drop_connections(database_url)
+    # A write's checkout is pinged: the dropped connection is replaced before it is used.
+    api.post("/post/like", {"post_id": posts[0], "score": 1}, token=reader.token)
+    _listing(api, reader)
+    _drop_connections(database_url)
+    # The listing's connection is not pinged: its reads run again on a fresh one.
+    page = _listing(api, reader)
+    assert [p["post"]["id"] for p in page["posts"]] == posts[::-1]
+    votes = {p["post"]["id"]: p.get("my_vote") for p in page["posts"]}
+    assert votes == {posts[0]: 1, posts[1]: 1, posts[2]: None}
+
+
+def _drop_connections(database_url: str) -> None:
+    """The server ends every other session of this database, as a restart would."""
+    outsider = create_engine(normalise_url(database_url), poolclass=NullPool)
+    try:
+        with outsider.connect() as conn:
+            dropped = conn.execute(text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()")).scalar_one()
+    finally:
+        outsider.dispose()
+    assert dropped >= 1
