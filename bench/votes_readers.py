@@ -13,7 +13,8 @@ keep-alive connection per voter while ``--readers`` connections read
 Reported: votes and reads per second (wall clock), the server's and the load generator's CPU
 per second of wall clock, votes per server CPU-second, statuses, and the load average (the
 machine is shared). Results go to
-bench/results/<date>-<HHMM>-sqlite-<scale>-votes-readers.json (or -votes-alone).
+bench/results/<date>-<HHMM>-sqlite-<scale>-votes-readers-p<processes>v<voters>.json
+(or -votes-alone-…).
 """
 
 from __future__ import annotations
@@ -153,7 +154,7 @@ def main() -> None:
     kind = "votes-readers" if args.readers else "votes-alone"
     stamp = time.strftime("%H%M", time.gmtime())  # several runs a day each keep their record
     out = Path(__file__).parent / "results" / \
-        f"{result['date']}-{stamp}-sqlite-{args.scale}-{kind}.json"
+        f"{result['date']}-{stamp}-sqlite-{args.scale}-{kind}-p{args.processes}v{args.voters}.json"
     out.write_text(json.dumps(result, indent=2) + "\n")
 
 
