@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.clients.live import start_server
+from tests.clients.live import start_server, voting_forum
 from tests.conftest import ADMIN_NAME, ADMIN_PASSWORD
 
 
@@ -85,33 +85,16 @@ def test_votes_through_both_processes_count_once_each(tmp_path: Path,
     server = start_server(f"sqlite:///{tmp_path}/moot.db", processes="2",
                           vote_writer_process=writer_process)
     try:
-        jwt = httpx.post(server.url + "/api/v3/user/login", json={
-            "username_or_email": ADMIN_NAME, "password": ADMIN_PASSWORD}).json()["jwt"]
-        admin = {"Authorization": f"Bearer {jwt}"}
-        assert httpx.put(server.url + "/api/v3/site", json={"registration_mode": "Open"},
-                         headers=admin).status_code == 200
-        community = httpx.post(server.url + "/api/v3/community", json={
-            "name": "votes", "title": "Votes"}, headers=admin).json()
-        post = httpx.post(server.url + "/api/v3/post", json={
-            "name": "Vote here", "community_id": community["community_view"]["community"]["id"],
-        }, headers=admin).json()["post_view"]["post"]
-        tokens = [httpx.post(server.url + "/api/v3/user/register", json={
-            "username": f"voter{i}", "password": "password-123",
-            "password_verify": "password-123"},  # each from its own address: its own bucket
-            headers={"X-Forwarded-For": f"10.0.0.{i}"}).json()["jwt"] for i in range(6)]
+        forum = voting_forum(server, 6)
 
         def vote(token: str) -> int:
-            with httpx.Client() as client:  # a new connection: either process may answer
-                answer = client.post(server.url + "/api/v3/post/like",
-                                     json={"post_id": post["id"], "score": 1},
-                                     headers={"Authorization": f"Bearer {token}"})
+            answer = forum.vote(token, "post/like", {"post_id": forum.post_id, "score": 1})
             assert answer.status_code == 200, answer.text
             return int(answer.json()["post_view"]["my_vote"])
 
         with ThreadPoolExecutor(6) as pool:
-            assert list(pool.map(vote, tokens * 3)) == [1] * 18
-        counts = httpx.get(server.url + "/api/v3/post", params={"id": post["id"]}
-                           ).json()["post_view"]["counts"]
+            assert list(pool.map(vote, forum.voters * 3)) == [1] * 18
+        counts = forum.post_counts()
         assert (counts["upvotes"], counts["score"]) == (7, 7)
     finally:
         server.stop()

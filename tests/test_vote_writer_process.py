@@ -7,64 +7,28 @@ import signal
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 
-from tests.clients.live import LiveServer, start_server
-from tests.conftest import ADMIN_NAME, ADMIN_PASSWORD
+from tests.clients.live import VotingForum, start_server, voting_forum
 from tests.test_serve import _children, _gone
 
 VOTERS = 6
 
 
-@dataclass
-class Forum:
-    server: LiveServer
-    post_id: int
-    comment_id: int
-    voters: list[str]  # login tokens
-
-    def vote(self, token: str, path: str, body: dict[str, Any]) -> httpx.Response:
-        with httpx.Client() as client:
-            return client.post(self.server.url + "/api/v3/" + path, json=body,
-                               headers={"Authorization": f"Bearer {token}"})
-
-    def post_counts(self) -> dict[str, Any]:
-        return dict(httpx.get(self.server.url + "/api/v3/post", params={"id": self.post_id}
-                              ).json()["post_view"]["counts"])
-
-
 @pytest.fixture
-def forum(tmp_path: Path) -> Iterator[Forum]:
+def forum(tmp_path: Path) -> Iterator[VotingForum]:
     server = start_server(f"sqlite:///{tmp_path}/moot.db")
     try:
-        jwt = httpx.post(server.url + "/api/v3/user/login", json={
-            "username_or_email": ADMIN_NAME, "password": ADMIN_PASSWORD}).json()["jwt"]
-        admin = {"Authorization": f"Bearer {jwt}"}
-        assert httpx.put(server.url + "/api/v3/site", json={"registration_mode": "Open"},
-                         headers=admin).status_code == 200
-        community = httpx.post(server.url + "/api/v3/community", json={
-            "name": "votes", "title": "Votes"}, headers=admin).json()
-        post = httpx.post(server.url + "/api/v3/post", json={
-            "name": "Vote here", "community_id": community["community_view"]["community"]["id"],
-        }, headers=admin).json()["post_view"]["post"]
-        comment = httpx.post(server.url + "/api/v3/comment", json={
-            "post_id": post["id"], "content": "and here"}, headers=admin).json()
-        voters = [httpx.post(server.url + "/api/v3/user/register", json={
-            "username": f"voter{i}", "password": "password-123",
-            "password_verify": "password-123"},  # each from its own address: its own bucket
-            headers={"X-Forwarded-For": f"10.0.0.{i}"}).json()["jwt"] for i in range(VOTERS)]
-        yield Forum(server, post["id"], comment["comment_view"]["comment"]["id"], voters)
+        yield voting_forum(server, VOTERS)
     finally:
         server.stop()
 
 
 def test_votes_are_written_by_the_writer_process_and_answered_as_the_api_answers(
-        forum: Forum) -> None:
+        forum: VotingForum) -> None:
     assert len(_children(forum.server.process.pid)) == 1  # the writer process
 
     def up_and_down(token: str) -> tuple[int, int]:
@@ -95,7 +59,7 @@ def test_votes_are_written_by_the_writer_process_and_answered_as_the_api_answers
     assert "my_vote" not in undone.json()["post_view"]  # left out when there is none, as in Lemmy
 
 
-def test_the_server_goes_on_voting_when_the_writer_process_is_gone(forum: Forum) -> None:
+def test_the_server_goes_on_voting_when_the_writer_process_is_gone(forum: VotingForum) -> None:
     (writer,) = _children(forum.server.process.pid)
     token = forum.voters[0]
     assert forum.vote(token, "post/like", {"post_id": forum.post_id, "score": 1}
@@ -121,7 +85,7 @@ def test_the_server_goes_on_voting_when_the_writer_process_is_gone(forum: Forum)
     assert "the vote writer process has gone" in forum.server.log()
 
 
-def test_stopping_the_server_stops_the_writer(forum: Forum) -> None:
+def test_stopping_the_server_stops_the_writer(forum: VotingForum) -> None:
     (writer,) = _children(forum.server.process.pid)
     forum.server.stop()
     assert _gone(writer)

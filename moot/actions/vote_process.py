@@ -224,6 +224,8 @@ class RemoteVoteWriter:
         if not self.broken and not self._stopping:
             log.error("the vote writer process has gone; votes are written in this process")
         self.broken = True
+        self._outbox.put(None)  # the sending thread ends; the answering one after the answers
+        self._committed.put(None)  # it was given (the door starts a writer of its own)
         votes = []
         for number in list(self._waiting):
             vote = self._waiting.pop(number, None)

@@ -15,6 +15,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -133,3 +134,44 @@ def start_server(database_url: str, *, timeout: float = STARTUP_TIMEOUT,
             if not raced or attempt == 2:
                 raise
     raise AssertionError("unreachable")
+
+
+@dataclass
+class VotingForum:
+    """A live server's community with a post and a comment by the admin, and voters."""
+
+    server: LiveServer
+    post_id: int
+    comment_id: int
+    voters: list[str]  # login tokens
+
+    def vote(self, token: str, path: str, body: dict[str, Any]) -> httpx.Response:
+        """POST /api/v3/<path> on a new connection (with several processes, any may answer)."""
+        with httpx.Client() as client:
+            return client.post(self.server.url + "/api/v3/" + path, json=body,
+                               headers={"Authorization": f"Bearer {token}"})
+
+    def post_counts(self) -> dict[str, Any]:
+        return dict(httpx.get(self.server.url + "/api/v3/post", params={"id": self.post_id}
+                              ).json()["post_view"]["counts"])
+
+
+def voting_forum(server: LiveServer, voters: int) -> VotingForum:
+    """Open registration, then a community, a post and a comment by the admin, and ``voters``
+    people registered (each from its own address, so each has its own rate-limit bucket)."""
+    jwt = httpx.post(server.url + "/api/v3/user/login", json={
+        "username_or_email": ADMIN_NAME, "password": ADMIN_PASSWORD}).json()["jwt"]
+    admin = {"Authorization": f"Bearer {jwt}"}
+    assert httpx.put(server.url + "/api/v3/site", json={"registration_mode": "Open"},
+                     headers=admin).status_code == 200
+    community = httpx.post(server.url + "/api/v3/community", json={
+        "name": "votes", "title": "Votes"}, headers=admin).json()
+    post = httpx.post(server.url + "/api/v3/post", json={
+        "name": "Vote here", "community_id": community["community_view"]["community"]["id"],
+    }, headers=admin).json()["post_view"]["post"]
+    comment = httpx.post(server.url + "/api/v3/comment", json={
+        "post_id": post["id"], "content": "and here"}, headers=admin).json()
+    tokens = [httpx.post(server.url + "/api/v3/user/register", json={
+        "username": f"voter{i}", "password": "password-123", "password_verify": "password-123"},
+        headers={"X-Forwarded-For": f"10.0.0.{i}"}).json()["jwt"] for i in range(voters)]
+    return VotingForum(server, post["id"], comment["comment_view"]["comment"]["id"], tokens)
