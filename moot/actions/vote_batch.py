@@ -28,7 +28,7 @@ import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from moot.actions.vote_comments import answer_comment_votes, apply_comment_votes_batch
 from moot.actions.vote_posts import Accepted, answer_post_votes, apply_post_votes_batch
@@ -37,6 +37,7 @@ from moot.context import Context
 # A batch holds the write lock while it runs: bounded, so that other writers wait little.
 MAX_BATCH = 64
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 # What the API's crash guard answers (api/errors.py).
 CRASH = (500, {"error": "unknown", "message": "internal server error"})
 
@@ -97,16 +98,7 @@ class VoteWriter:
             if first is None:
                 self.done.put(None)  # the answers of what came before, then stop
                 return
-            batch = [first]
-            while len(batch) < MAX_BATCH:
-                try:
-                    item = self.queue.get_nowait()
-                except queue.Empty:
-                    break
-                if item is None:
-                    self.queue.put(None)  # stop after this batch
-                    break
-                batch.append(item)
+            batch = with_waiting(self.queue, first, MAX_BATCH)
             self.done.put(self._write(batch))
             self.batches, self.votes = self.batches + 1, self.votes + len(batch)
             self.largest_batch = max(self.largest_batch, len(batch))
@@ -143,6 +135,22 @@ class VoteWriter:
                 done.posts += alone.posts
                 done.comments += alone.comments
             return done
+
+
+def with_waiting(waiting: queue.SimpleQueue[T | None], first: T, most: int) -> list[T]:
+    """``first`` and what else is queued now, up to ``most`` items; a stop (None) met on the
+    way is put back, to end the loop after this batch."""
+    batch = [first]
+    while len(batch) < most:
+        try:
+            item = waiting.get_nowait()
+        except queue.Empty:
+            break
+        if item is None:
+            waiting.put(None)
+            break
+        batch.append(item)
+    return batch
 
 
 def answer_batch(ctx: Context, done: Done) -> None:

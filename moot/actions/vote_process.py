@@ -40,12 +40,14 @@ from moot.actions.vote_batch import (
     VoteWriter,
     answer_batch,
     settle_votes,
+    with_waiting,
 )
 from moot.config import Settings
 from moot.context import Context
 from moot.views.people import Viewer
 
 log = logging.getLogger(__name__)
+SEND_MOST = 1024  # votes in one message to the writer process (a batch takes 64 of them)
 # (request number, kind, target id, score, user id, login token): one vote on the socket
 Sent = tuple[int, str, int, int, int, str]
 # (request number, its answer, the viewer when it was accepted and its answer is still to read)
@@ -179,16 +181,7 @@ class RemoteVoteWriter:
 
     def _send_all(self) -> None:
         while (first := self._outbox.get()) is not None:
-            sent = [first]
-            while True:
-                try:
-                    item = self._outbox.get_nowait()
-                except queue.Empty:
-                    break
-                if item is None:
-                    self._outbox.put(None)
-                    break
-                sent.append(item)
+            sent = with_waiting(self._outbox, first, SEND_MOST)
             try:
                 self._conn.send(sent)
             except OSError:
