@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import socket
 import warnings
 
@@ -21,7 +20,7 @@ from moot.api.timing import ServerTiming
 from moot.api.v3 import routers as v3_routers
 from moot.api.v3.deps import Api
 from moot.api.vote_door import VoteDoor, is_vote
-from moot.config import Settings
+from moot.config import Settings, configure_logging
 from moot.context import Context
 from moot.db.engine import Database, make_engine
 from moot.federation import nodeinfo
@@ -63,8 +62,7 @@ class MootApp(FastAPI):
 def create_app(settings: Settings, db: Database | None = None,
                vote_writer: socket.socket | None = None) -> FastAPI:
     """``vote_writer``: this process's socket to the vote writer process (`moot serve`)."""
-    logging.basicConfig(level=settings.log_level.upper(),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(settings)
     db = db or Database(make_engine(settings.database_url, pool_size=min(settings.threads, 20)))
     ctx = Context(settings=settings, db=db)
     Api.validate = settings.validate_responses

@@ -7,6 +7,7 @@ Precedence: environment variable > TOML file (``MOOT_CONFIG=path.toml``, keys wi
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 import tomllib
 from collections.abc import Callable
@@ -136,3 +137,10 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: object) ->
     if not settings.database_url.startswith(("sqlite", "postgresql")):
         raise ConfigError("MOOT_DATABASE_URL must start with sqlite:// or postgresql://")
     return settings
+
+
+def configure_logging(settings: Settings) -> None:
+    """Log lines with time, level and logger at the configured level (every process of
+    `moot serve`, the vote writer's included)."""
+    logging.basicConfig(level=settings.log_level.upper(),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -6,8 +6,8 @@ keeps the GIL up to the switch interval whenever it is busy (readers, other vote
 with readers running a batch took 3 to 6 times its CPU time in wall-clock time, and the
 writer, not the CPU, capped votes per second. ``moot serve`` therefore forks one writer
 process before its server processes; each of them sends its votes there over a Unix socket
-and gets back what became of them. The writer process runs the same VoteWriter (same checks, batches,
-answers); the door (api/vote_door.py) still reads, rate-limits and answers the request.
+and gets back what became of them. The writer process runs the same VoteWriter (same checks,
+same batches); the door (api/vote_door.py) still reads, rate-limits and answers the request.
 
 - One writer process serves every server process of ``moot serve --processes N``: their votes
   share batches, and no two writers of the server queue on the database's write lock.
@@ -42,7 +42,7 @@ from moot.actions.vote_batch import (
     settle_votes,
     with_waiting,
 )
-from moot.config import Settings
+from moot.config import Settings, configure_logging
 from moot.context import Context
 from moot.views.people import Viewer
 
@@ -89,8 +89,7 @@ def _serve(settings: Settings, ends: list[socket.socket]) -> None:
     from moot.serve import die_with_parent
 
     die_with_parent()
-    logging.basicConfig(level=settings.log_level.upper(),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(settings)
     ctx = Context(settings=settings, db=Database(make_engine(settings.database_url, pool_size=4)))
     writer = VoteWriter(ctx, hand_over=_hand_over)
     readers = [threading.Thread(target=_read_votes, args=(_Replies(Connection(end.detach())),
@@ -105,18 +104,17 @@ def _serve(settings: Settings, ends: list[socket.socket]) -> None:
 
 
 class _Replies:
-    """One server process's connection; the hand-over thread sends on it."""
+    """One server process's connection: its reading thread receives on it, and the writer's
+    hand-over thread (the only one that sends) sends on it."""
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
-        self._lock = threading.Lock()
 
     def send(self, replies: list[Reply]) -> None:
-        with self._lock:
-            try:
-                self.conn.send(replies)
-            except OSError:
-                pass  # that server process has gone; its votes are committed all the same
+        try:
+            self.conn.send(replies)
+        except OSError:
+            pass  # that server process has gone; its votes are committed all the same
 
 
 def _read_votes(replies: _Replies, writer: VoteWriter) -> None:
