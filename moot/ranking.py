@@ -52,6 +52,18 @@ def hours_ranking_at_least(least: float, top_score: int) -> float:
     return max(0.0, (math.log10(max(2, top_score + 2)) / least) ** (1 / 1.8) - 2)
 
 
+def least_score_ranking(least: float) -> int | None:
+    """A score below which no post's hot rank reaches ``least`` at any age (None: every score
+    can). The rank is highest for a post just published, ``log10(max(2, score + 2)) / 2 **
+    1.8``, so a post needs ``score + 2 > 10 ** (least * 2 ** 1.8)``; one lower for rounding."""
+    need = least * 2 ** 1.8
+    if need <= math.log10(2):
+        return None
+    if need > 9.5:
+        return 2 ** 31 - 1  # beyond any score (PostgreSQL's score is a 32-bit integer)
+    return math.floor(10 ** need - 2) - 1
+
+
 # Scaled divides the hot rank by log10(2 + users_active_month): by this much at the least.
 SCALED_DIVISOR_MIN = math.log10(2)
 # Scaled's divisor classes: a community with at least SCALED_CLASS_USERS[k - 1] monthly users

@@ -145,10 +145,27 @@ def _pg_do_execute(cursor: Any, statement: str, parameters: Any, context: Any) -
     average viewer: ``post_read`` read through the viewer's index (seven rows estimated, 5,049
     for the bench reader) instead of the page's keys, 2.1 ms against 0.85 ms unprepared
     (decision 0047)."""
-    if context is not None and context.execution_options.get("moot_unprepared"):
+    if context is None:
+        return None
+    options = context.execution_options
+    if options.get("moot_unprepared"):
         cursor.execute(statement, parameters, prepare=False)
         return True
+    mode = options.get("moot_plan")
+    if mode is not None:
+        conn = cursor.connection
+        with conn.pipeline():
+            conn.execute(_PLAN_MODES[mode])
+            cursor.execute(statement, parameters, prepare=True)
+            conn.execute(_PLAN_MODES["auto"])
+        return True
     return None
+
+
+GENERIC_PLAN = {"moot_plan": "generic"}
+CUSTOM_PLAN = {"moot_plan": "custom"}
+_PLAN_MODES = {name: f"SET plan_cache_mode = {mode}".encode() for name, mode in (
+    ("generic", "force_generic_plan"), ("custom", "force_custom_plan"), ("auto", "auto"))}
 
 
 class Database:

@@ -32,6 +32,7 @@ from moot.ranking import (
     HOT_WINDOW,
     SCALED_DIVISOR_MIN,
     hours_ranking_at_least,
+    least_score_ranking,
     scaled_class_divisors,
 )
 from moot.views.post_sorts import BAND_SCORES, BANDS, CLASS_LEASTS, Segment
@@ -50,7 +51,7 @@ SCORE_SLACKS = (2, 20)
 def hot_bounds(conn: Connection, pilot: Select[Any], segment: Segment, run: dict[str, Any],
                wanted: int, hinted: tuple[Select[Any], list[int]] | None = None
                ) -> dict[str, Any] | None:
-    """The parameters ``least``, ``ranked``, ``floor`` and ``band{j}`` for a ranked segment's
+    """The parameters ``least``, ``ranked``, ``floor``, ``band{j}`` and ``score_min`` for a ranked segment's
     first ``wanted`` rows; None if the segment has no rows at all.
 
     ``hinted``: the pilot's statement for given post ids (parameter ``hint``) and the ids of
@@ -77,6 +78,9 @@ def hot_bounds(conn: Connection, pilot: Select[Any], segment: Segment, run: dict
     least *= 1 - 1e-9  # float rounding between the rank and its scaled form
     top = rows[0][1] or 0
     bounds = {"least": least, "ranked": ranked, "floor": _time_bound(run, least, top)}
+    score_min = least_score_ranking(least)
+    if score_min is not None:
+        bounds["score_min"] = score_min  # tested on the time index (PostgreSQL; IndexTest)
     for below, band in zip(BAND_SCORES, BANDS, strict=True):
         bounds[band.key] = _time_bound(run, least, min(top, below - 1))
     if segment.scaled:

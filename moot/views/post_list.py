@@ -22,6 +22,7 @@ from moot.api.v3 import models as m
 from moot.context import Context
 from moot.db import prepared
 from moot.db import tables as t
+from moot.db.engine import CUSTOM_PLAN, GENERIC_PLAN
 from moot.db.languages import UNDETERMINED_LANGUAGE_ID
 from moot.db.types import utcnow
 from moot.errors import MootError, unknown
@@ -235,7 +236,7 @@ def _statement(shape: Shape, index: int, resumed: bool, matching: Any, bounded: 
     # cost more a row (a rank and up to four set probes) than the follow test, so they come
     # after it; Hot and Active keep theirs first (decision 0043).
     bounds = segment.bounds if bounded else ()
-    cheap = bounds[:1] if segment.scaled else bounds
+    cheap = bounds[:2] if segment.scaled else bounds  # Scaled: the least score, the bands
     query = (post_view_select(None if shape.anonymous else ME, NOW)
              .where(*filters(shape), *segment.where, *cheap, *followed,
                     *bounds[len(cheap):]))
@@ -246,7 +247,18 @@ def _statement(shape: Shape, index: int, resumed: bool, matching: Any, bounded: 
     labels = [(k.expr.label(f"k{i}"), k.desc) for i, k in enumerate(segment.keys)]
     ordered = query.with_only_columns(t.post.c.id, *[label for label, _ in labels]).order_by(
         *[label.desc() if desc else label.asc() for label, desc in labels])
-    return ordered.limit(LIMIT).offset(OFFSET), query
+    return ordered.limit(LIMIT).offset(OFFSET).execution_options(**_plan_mode(shape, segment)), query
+
+
+def _plan_mode(shape: Shape, segment: Segment) -> dict[str, Any]:
+    """How PostgreSQL plans a segment's page (decision 0050): once for all requests where one
+    plan suits every value (planning a listing costs 1-1.5 ms at scale L), for each request
+    where the values choose the plan (a Top window's floor, Scaled's divisor classes)."""
+    if segment.scaled or segment.scored:
+        return CUSTOM_PLAN
+    if shape.sort in ("Hot", "Active", "New"):
+        return GENERIC_PLAN
+    return {}
 
 
 def _views(conn: Connection, anonymous: bool, ids: list[int], params: dict[str, Any]
@@ -330,7 +342,8 @@ def _pilot_statement(shape: Shape, index: int, resumed: bool) -> Select[Any]:
     segment give a valid floor (post_bounds.py)."""
     segment = plan(shape)[index]
     assert segment.decays_with is not None
-    return _ranked_rows(shape, index, resumed).order_by(segment.decays_with.desc()).limit(LIMIT)
+    return (_ranked_rows(shape, index, resumed).order_by(segment.decays_with.desc())
+            .limit(LIMIT).execution_options(**GENERIC_PLAN))
 
 
 @lru_cache(maxsize=256)
@@ -338,7 +351,7 @@ def _hint_statement(shape: Shape, index: int) -> Select[Any]:
     """The pilot's columns for the posts of parameter ``hint`` that are in the segment (first
     pages only)."""
     return _ranked_rows(shape, index, False).where(
-        t.post.c.id.in_(bindparam("hint", expanding=True)))
+        t.post.c.id.in_(bindparam("hint", expanding=True))).execution_options(**GENERIC_PLAN)
 
 
 def _ranked_rows(shape: Shape, index: int, resumed: bool) -> Select[Any]:
@@ -375,7 +388,7 @@ def _superset_statement(shape: Shape, index: int, resumed: bool) -> Select[Any]:
     query = select(post.c.score).where(post.c.published > SINCE)
     if resumed:
         query = query.where(after(segment.keys))
-    return query.order_by((post.c.score + 0).desc()).limit(LIMIT)
+    return query.order_by((post.c.score + 0).desc()).limit(LIMIT).execution_options(**CUSTOM_PLAN)
 
 
 def run_query(ctx: Context, conn: Connection, viewer: Viewer | None,

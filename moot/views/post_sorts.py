@@ -32,9 +32,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Float, Integer, and_, case, cast, func, or_, select
+from sqlalchemy import Boolean, Float, Integer, and_, case, cast, func, or_, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.expression import bindparam
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from moot.db import tables as t
 from moot.db.types import UtcDateTime, from_micros, to_micros
@@ -64,6 +66,8 @@ CLASS_LEASTS = tuple(bindparam(f"least{k}", type_=Float())
                      for k in range(1, len(SCALED_CLASS_USERS) + 1))
 SCORE_FLOOR = bindparam("score_floor", type_=Integer())  # a Top window's candidates
 NO_SCORE_FLOOR = -(2 ** 31)  # the least 32-bit integer: PostgreSQL's score is one
+# A ranked segment's least score (post_bounds.hot_bounds), for PostgreSQL only (IndexTest).
+SCORE_MIN = bindparam("score_min", type_=Integer())
 # And per score band: a post scoring under BAND_SCORES[j] is younger than ``band{j}``. Most
 # posts score little and are told apart by one or two integer comparisons, where the rank
 # itself costs about a microsecond a row (two math functions); only the rest are ranked.
@@ -72,6 +76,68 @@ BANDS = tuple(bindparam(f"band{j}", type_=UtcDateTime()) for j in range(len(BAND
 SINCE = bindparam("since", type_=UtcDateTime())  # the start of a Top window
 ME = bindparam("me", type_=Integer())  # the viewer's person id (-1 for nobody)
 _TYPES: dict[str, Any] = {"time": UtcDateTime(), "float": Float(), "int": Integer()}
+
+
+class IndexTest(ColumnElement[bool]):
+    """A condition PostgreSQL tests on the index tuples of a time index ``(time, score,
+    community_id)`` before it reads a row; SQLite gets ``1`` (true).
+
+    PostgreSQL applies a plain comparison of an index column after the first (``score >=
+    :x``) inside the index scan, and every other condition only after fetching the row from
+    the heap: a Hot window at scale L fetched 2,000-10,000 rows to keep 20-50. SQLite tests any
+    condition on the index's columns before it reads a row (the score bands below), and keeps
+    its plans as they were measured. Decision 0050."""
+
+    type = Boolean()
+    inherit_cache = True
+    _traverse_internals = [("condition", InternalTraversal.dp_clauseelement)]  # noqa: RUF012 (SQLAlchemy's own type)
+
+    def __init__(self, condition: ColumnElement[bool]) -> None:
+        self.condition = condition
+
+    @property
+    def _from_objects(self) -> list[Any]:
+        return self.condition._from_objects
+
+
+@compiles(IndexTest)
+def _index_test(element: IndexTest, compiler: Any, **kw: Any) -> str:
+    return compiler.process(element.condition, **kw)  # type: ignore[no-any-return]
+
+
+@compiles(IndexTest, "sqlite")
+def _index_test_sqlite(element: IndexTest, compiler: Any, **kw: Any) -> str:
+    return "1"
+
+
+def unindexed(column: ColumnElement[Any]) -> ColumnElement[Any]:
+    """``column + 0`` on SQLite, where it keeps the planner off that column's own index
+    (a Top window is read through its time range); the column itself on PostgreSQL, whose
+    planner weighs both, so that ``score >= :floor`` is tested inside the time index's scan."""
+    return _Unindexed(column)
+
+
+class _Unindexed(ColumnElement[Any]):
+    inherit_cache = True
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement)]  # noqa: RUF012 (SQLAlchemy's own type)
+
+    def __init__(self, column: ColumnElement[Any]) -> None:
+        self.column = column
+        self.type = column.type
+
+    @property
+    def _from_objects(self) -> list[Any]:
+        return self.column._from_objects
+
+
+@compiles(_Unindexed)
+def _unindexed(element: _Unindexed, compiler: Any, **kw: Any) -> str:
+    return compiler.process(element.column, **kw)  # type: ignore[no-any-return]
+
+
+@compiles(_Unindexed, "sqlite")
+def _unindexed_sqlite(element: _Unindexed, compiler: Any, **kw: Any) -> str:
+    return f"({compiler.process(element.column, **kw)} + 0)"
 
 
 @dataclass(frozen=True)
@@ -171,7 +237,7 @@ def window_params(sort: str, now: datetime) -> dict[str, Any]:
     """The values of ``now``, ``cut`` and ``since`` for a listing read at ``now``."""
     cut = now - HOT_WINDOW
     params: dict[str, Any] = {"now": now, "cut": cut, "floor": cut, "least": 0.0, "ranked": 0.0,
-                              "score_floor": NO_SCORE_FLOOR,
+                              "score_floor": NO_SCORE_FLOOR, "score_min": NO_SCORE_FLOOR,
                               **{least.key: 0.0 for least in CLASS_LEASTS},
                               **{band.key: cut for band in BANDS}}
     if sort in TOP_WINDOWS:
@@ -231,11 +297,13 @@ def segments(sort: str, featured: ColumnElement[bool], saved_only: bool,
         banded = case(*[(t.post.c.score < below, band)
                         for below, band in zip(BAND_SCORES, BANDS, strict=True)], else_=FLOOR)
         window = (~featured, time_col > FLOOR, time_col < NOW)
-        bounds: tuple[ColumnElement[bool], ...] = (time_col > banded, hot >= LEAST)
+        least_score = IndexTest(post.c.score >= SCORE_MIN)
+        bounds: tuple[ColumnElement[bool], ...] = (least_score, time_col > banded, hot >= LEAST)
         if sort == "Scaled":
             # The least rank of the post's divisor class, then (once the community is joined)
             # the exact scaled rank.
-            bounds = (time_col > banded, hot >= _class_least(subscribed), rank >= RANKED)
+            bounds = (least_score, time_col > banded, hot >= _class_least(subscribed),
+                      rank >= RANKED)
         return [Segment((featured,), ranked),
                 Segment(window, ranked, decays_with=time_col, scaled=sort == "Scaled",
                         bounds=bounds),
@@ -262,6 +330,6 @@ def segments(sort: str, featured: ColumnElement[bool], saved_only: bool,
                 # and only those above a score floor (post_bounds.score_floors).
                 keys = (Key(post.c.score + 0, True, "int"), newest, by_id)
                 return [Segment((featured, *where), keys),
-                        Segment((~featured, *where, post.c.score + 0 >= SCORE_FLOOR), keys,
+                        Segment((~featured, *where, unindexed(post.c.score) >= SCORE_FLOOR), keys,
                                 scored=True)]
     return [Segment((featured, *where), keys), Segment((~featured, *where), keys)]

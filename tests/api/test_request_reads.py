@@ -110,3 +110,68 @@ def _drop_connections(database_url: str) -> None:
     finally:
         outsider.dispose()
     assert dropped >= 1
+
+
+# Plan modes (decision 0050) --------------------------------------------------------------
+
+
+def _plans(conn: Any) -> dict[str, tuple[int, int]]:
+    """The server's prepared statements of this connection: text -> (generic, custom) plans."""
+    rows = conn.execute(text(
+        "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements"))
+    return {row[0]: (row[1], row[2]) for row in rows}
+
+
+# Per sort: a text found only in the statements the mode is for, and the mode.
+PLANNED = [("Hot", "moot_hot_rank", "generic"), ("New", "post.published AS k0", "generic"),
+           ("Scaled", "divisor_class", "custom"), ("TopDay", "post.score >= $", "custom")]
+
+
+@pytest.mark.parametrize("sort, marker, mode", PLANNED)
+def test_listing_statements_are_planned_as_their_mode_says(
+        api: ApiClient, sort: str, marker: str, mode: str) -> None:
+    """A Hot or New page has one plan for every request (no planning per request); a Top
+    window's or Scaled's page is planned with each request's values; the session's own mode
+    stays PostgreSQL's default. Left to itself, PostgreSQL plans a prepared statement's first
+    five runs with their values, then keeps one plan if it costs no more."""
+    _postgres_only(api)
+    reader, posts = _forum(api)
+    url = f"/api/v3/post/list?type_=Subscribed&sort={sort}&limit=10"
+    runs = 8
+    for _ in range(runs):
+        response = api.client.get(url, headers={"Authorization": f"Bearer {reader.token}"})
+        assert response.status_code == 200, response.text
+        assert {p["post"]["id"] for p in response.json()["posts"]} == set(posts)
+    # The pool hands out its most recent connection first: the one the listings ran on.
+    with _db(api).engine.connect() as conn:
+        planned = {s: counts for s, counts in _plans(conn).items() if marker in s}
+        assert conn.execute(text("SHOW plan_cache_mode")).scalar_one() == "auto"
+    assert planned, f"no prepared statement holds {marker!r}"
+    if mode == "generic":  # never planned with the values, not even the first time
+        assert all(generic >= 1 and custom == 0 for generic, custom in planned.values()), planned
+    else:  # planned with the values every time, the first five and the rest
+        assert all(generic == 0 and custom > 5 for generic, custom in planned.values()), planned
+
+
+def test_a_failing_statement_with_a_plan_mode_leaves_the_session_as_it_was(
+        api: ApiClient) -> None:
+    """The mode is set, the statement run and the mode reset in one round trip (a pipeline);
+    when the statement fails, PostgreSQL rolls the SET back with it, in autocommit and in a
+    transaction alike, and the connection answers the next statement."""
+    _postgres_only(api)
+    from moot.db.engine import GENERIC_PLAN
+
+    failing = text("SELECT 1 / CAST(:zero AS integer)").execution_options(**GENERIC_PLAN)
+    db = _db(api)
+    for isolation in ("AUTOCOMMIT", None):
+        with db.engine.connect() as conn:
+            if isolation:
+                conn = conn.execution_options(isolation_level=isolation)
+            ok = text("SELECT CAST(:one AS integer) + 1").execution_options(**GENERIC_PLAN)
+            assert conn.execute(ok, {"one": 1}).scalar_one() == 2
+            with pytest.raises(Exception, match="division by zero"):
+                conn.execute(failing, {"zero": 0})
+            if not isolation:
+                conn.rollback()
+            assert conn.execute(text("SHOW plan_cache_mode")).scalar_one() == "auto"
+            assert conn.execute(ok, {"one": 2}).scalar_one() == 3
