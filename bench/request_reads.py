@@ -8,8 +8,8 @@ Run it with ``-m`` from the checkout's root, so that it imports this checkout's 
 ``moot bench seed``, as bench_reader (100 followed communities). Per sort: the median wall
 and thread-CPU milliseconds of ``ReadDoor._read``, and on PostgreSQL the round trips per call
 (ReadyForQuery messages in a libpq trace of every pooled connection). ``--statements`` adds
-each statement's median time (SQLAlchemy's cursor events; SQLite's prebuilt statements do not
-pass there). Decision 0047, bench/README.md "Branch pgreq".
+each statement's median time (SQLAlchemy's cursor events, and on PostgreSQL prepared.run's
+executions on psycopg's cursor; SQLite's prebuilt statements are not timed). Decision 0047, bench/README.md "Branch pgreq".
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from moot.api.v3 import models as m
 from moot.bench.seed import BENCH_PASSWORD
 from moot.config import Settings
 from moot.context import Context
+from moot.db import prepared
 from moot.db.engine import Database, make_engine
 from moot.security import read_token
 
@@ -72,6 +73,14 @@ def _measure(url: str, args: argparse.Namespace, trace_file: Any) -> int:
                 time.perf_counter() - conn.info["moot_started"])
         event.listen(db.engine, "before_cursor_execute", before)
         event.listen(db.engine, "after_cursor_execute", after)
+        execute = prepared.pg_execute
+
+        def timed(cursor: Any, statement: str, *rest: Any) -> None:
+            # What prepared.run executes on psycopg's cursor passes no SQLAlchemy event.
+            started = time.perf_counter()
+            execute(cursor, statement, *rest)
+            times[" ".join(statement.split())[:80]].append(time.perf_counter() - started)
+        prepared.pg_execute = timed  # type: ignore[assignment]
     try:
         for sort in SORTS:
             query = m.GetPosts.model_validate({"type_": "Subscribed", "sort": sort, "limit": "20"})

@@ -12,7 +12,7 @@ import math
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -137,29 +137,41 @@ UNPREPARED = {"moot_unprepared": True}
 
 
 def _pg_do_execute(cursor: Any, statement: str, parameters: Any, context: Any) -> bool | None:
-    """Run statements marked ``UNPREPARED`` with ``prepare=False``; others as SQLAlchemy does.
-
-    psycopg prepares a statement on the server after its fifth run on a connection, and
-    PostgreSQL then settles on a generic plan, made without the parameters' values. For most
-    statements that saves their planning; for the views' flag lookups it is a plan for the
-    average viewer: ``post_read`` read through the viewer's index (seven rows estimated, 5,049
-    for the bench reader) instead of the page's keys, 2.1 ms against 0.85 ms unprepared
-    (decision 0047)."""
+    """SQLAlchemy's execution of a statement on PostgreSQL, through ``pg_execute`` when its
+    execution options ask for something of their own."""
     if context is None:
         return None
     options = context.execution_options
+    if not (options.get("moot_unprepared") or options.get("moot_plan")):
+        return None
+    pg_execute(cursor, statement, parameters, options)
+    return True
+
+
+def pg_execute(cursor: Any, statement: str, parameters: Any, options: Mapping[str, Any]) -> None:
+    """Run a statement on a psycopg cursor as its execution options say.
+
+    ``UNPREPARED``: with ``prepare=False``. psycopg prepares a statement on the server after
+    its fifth run on a connection, and PostgreSQL then settles on a generic plan, made without
+    the parameters' values. For most statements that saves their planning; for the views' flag
+    lookups it is a plan for the average viewer: ``post_read`` read through the viewer's index
+    (seven rows estimated, 5,049 for the bench reader) instead of the page's keys, 2.1 ms
+    against 0.85 ms unprepared (decision 0047).
+
+    ``GENERIC_PLAN`` / ``CUSTOM_PLAN``: prepared, with ``plan_cache_mode`` set for it alone,
+    in one round trip (decision 0050). Otherwise as psycopg does by default."""
     if options.get("moot_unprepared"):
         cursor.execute(statement, parameters, prepare=False)
-        return True
+        return
     mode = options.get("moot_plan")
-    if mode is not None:
-        conn = cursor.connection
-        with conn.pipeline():
-            conn.execute(_PLAN_MODES[mode])
-            cursor.execute(statement, parameters, prepare=True)
-            conn.execute(_PLAN_MODES["auto"])
-        return True
-    return None
+    if mode is None:
+        cursor.execute(statement, parameters)
+        return
+    conn = cursor.connection
+    with conn.pipeline():
+        conn.execute(_PLAN_MODES[mode])
+        cursor.execute(statement, parameters, prepare=True)
+        conn.execute(_PLAN_MODES["auto"])
 
 
 GENERIC_PLAN = {"moot_plan": "generic"}
