@@ -320,11 +320,30 @@ def _bounded_rows(conn: Connection, shape: Shape, index: int, resumed: bool,
             _remember(key, [row[0] for row in rows])
         return rows
     if segment.scored:
-        for floor in score_floors(conn, _superset_statement(shape, index, resumed), run,
-                                  wanted):
+        # Any floor that leaves a full page above it is exact: no post below it can be on the
+        # page. The lowest score of this listing's last first page is likely still one, and
+        # trying it saves reading the window's best scores (1.5-2.5 ms on PostgreSQL at L).
+        key = (shape, index, run["me"], run["community_id"])
+        last = _FLOORS.get(key) if not resumed and run["offset"] == 0 else None
+        tried = [] if last is None else [last]
+        rows = None
+        for floor in tried:
             rows = prepared.run(conn, ordered, {**run, "score_floor": floor}).all()
             if len(rows) == run["limit"]:
-                return rows  # a full page above the floor: no post below it can be on it
+                break
+        else:
+            rows = None
+            for floor in score_floors(conn, _superset_statement(shape, index, resumed), run,
+                                      wanted):
+                if floor in tried:
+                    continue  # the same floor, read already
+                rows = prepared.run(conn, ordered, {**run, "score_floor": floor}).all()
+                if len(rows) == run["limit"]:
+                    break  # a full page above the floor: no post below it can be on it
+                rows = None
+        if rows is not None and not resumed and run["offset"] == 0:
+            _remember_floor(key, min(row[1] for row in rows))
+        return rows
     return None
 
 
@@ -377,6 +396,18 @@ def _remember(key: tuple[Any, ...], ids: list[int]) -> None:
     if len(_HINTS) >= MAX_HINTS and key not in _HINTS:
         _HINTS.clear()  # rarely: one entry per listing asked
     _HINTS[key] = array("q", ids)
+
+
+# The lowest score of the last first page of each short Top listing (its shape and segment,
+# viewer and community): the next request's first floor. A floor too high for the page now is
+# seen (a page short of its limit) and the window's own floors follow.
+_FLOORS: dict[tuple[Any, ...], int] = {}
+
+
+def _remember_floor(key: tuple[Any, ...], floor: int) -> None:
+    if len(_FLOORS) >= MAX_HINTS and key not in _FLOORS:
+        _FLOORS.clear()
+    _FLOORS[key] = floor
 
 
 @lru_cache(maxsize=64)

@@ -356,6 +356,8 @@ def test_top_window_floor_keeps_the_exact_order(api: ApiClient,
         return floors[-1]
 
     monkeypatch.setattr(post_list, "score_floors", spy)
+    # Every page from the window's own floors (the last first page's floor has its own test).
+    monkeypatch.setattr(post_list, "_remember_floor", lambda *_args: None)
     for sort in ("TopDay", "TopTwelveHour", "TopWeek"):
         want = [pid for pid in expected(api, sort) if pid not in best]
         assert listed(api, sort=sort) == want, sort
@@ -365,6 +367,40 @@ def test_top_window_floor_keeps_the_exact_order(api: ApiClient,
         assert [pid for page in pages for pid in page] == want, sort
     assert any(floors)
     assert any(len(each) == 2 for each in floors)  # some pages were tried at both floors
+
+
+def test_a_top_first_page_tries_the_last_first_pages_floor(
+        api: ApiClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lowest score of a short Top listing's last first page is its next first floor: the
+    window's best scores are not read again while it still leaves a full page, and when it
+    no longer does (the page's posts removed), the page is read below it, the same as ever."""
+    alice = api.make_person()
+    cid = api.make_community(alice.token)["community"]["id"]
+    made = [api.make_post(alice.token, cid)["post"]["id"] for _ in range(12)]
+    with db(api).write() as conn:
+        for n, post_id in enumerate(made):
+            conn.execute(update(t.post).where(t.post.c.id == post_id).values(score=n))
+    reads: list[int] = []
+    real_floors = post_list.score_floors
+
+    def spy(*args: Any) -> list[int]:
+        reads.append(1)
+        return real_floors(*args)
+
+    monkeypatch.setattr(post_list, "score_floors", spy)
+    post_list._FLOORS.clear()  # logged in: no page cache in front of the listing
+    want = expected(api, "TopDay")
+    assert listed(api, alice.token, sort="TopDay", limit=3) == want[:3]
+    assert reads == [1]
+    for _ in range(2):
+        assert listed(api, alice.token, sort="TopDay", limit=3) == want[:3]
+    assert reads == [1]  # the remembered floor left a full page
+    with db(api).write() as conn:
+        conn.execute(update(t.post).where(t.post.c.id.in_(want[:2])).values(removed=True))
+    assert listed(api, alice.token, sort="TopDay", limit=3) == want[2:5]
+    assert reads == [1, 1]
+    assert listed(api, alice.token, sort="TopDay", limit=3) == want[2:5]
+    assert reads == [1, 1]
 
 
 def test_ranked_bounds_with_nothing_scored(api: ApiClient) -> None:
