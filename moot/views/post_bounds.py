@@ -80,7 +80,7 @@ def hot_bounds(conn: Connection, pilot: Select[Any], segment: Segment, run: dict
     bounds = {"least": least, "ranked": ranked, "floor": _time_bound(run, least, top)}
     score_min = least_score_ranking(least)
     if score_min is not None:
-        bounds["score_min"] = score_min  # tested on the time index (PostgreSQL; IndexTest)
+        bounds["score_min"] = score_min  # tested on the time index (PostgreSQL; post_sorts.index_test)
     for below, band in zip(BAND_SCORES, BANDS, strict=True):
         bounds[band.key] = _time_bound(run, least, min(top, below - 1))
     if segment.scaled:

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Boolean, Float, Integer, and_, case, cast, func, or_, select
+from sqlalchemy import Float, Integer, and_, case, cast, func, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import ColumnElement, Select
 from sqlalchemy.sql.expression import bindparam
@@ -67,7 +67,7 @@ CLASS_LEASTS = tuple(bindparam(f"least{k}", type_=Float())
                      for k in range(1, len(SCALED_CLASS_USERS) + 1))
 SCORE_FLOOR = bindparam("score_floor", type_=Integer())  # a Top window's candidates
 NO_SCORE_FLOOR = -(2 ** 31)  # the least 32-bit integer: PostgreSQL's score is one
-# A ranked segment's least score (post_bounds.hot_bounds), for PostgreSQL only (IndexTest).
+# A ranked segment's least score (post_bounds.hot_bounds), for PostgreSQL only (index_test).
 SCORE_MIN = bindparam("score_min", type_=Integer())
 # And per score band: a post scoring under BAND_SCORES[j] is younger than ``band{j}``. Most
 # posts score little and are told apart by one or two integer comparisons, where the rank
@@ -79,7 +79,7 @@ ME = bindparam("me", type_=Integer())  # the viewer's person id (-1 for nobody)
 _TYPES: dict[str, Any] = {"time": UtcDateTime(), "float": Float(), "int": Integer()}
 
 
-class IndexTest(ColumnElement[bool]):
+def index_test(condition: ColumnElement[bool]) -> ColumnElement[bool]:
     """A condition PostgreSQL tests on the index tuples of a time index ``(time, score,
     community_id)`` before it reads a row; SQLite gets ``1`` (true).
 
@@ -88,57 +88,44 @@ class IndexTest(ColumnElement[bool]):
     the heap: a Hot window at scale L fetched 2,000-10,000 rows to keep 20-50. SQLite tests any
     condition on the index's columns before it reads a row (the score bands below), and keeps
     its plans as they were measured. Decision 0050."""
-
-    type = Boolean()
-    inherit_cache = True
-    _traverse_internals = [("condition", InternalTraversal.dp_clauseelement)]  # noqa: RUF012 (SQLAlchemy's own type)
-
-    def __init__(self, condition: ColumnElement[bool]) -> None:
-        self.condition = condition
-
-    @property
-    def _from_objects(self) -> list[Any]:
-        return self.condition._from_objects
-
-
-@compiles(IndexTest)
-def _index_test(element: IndexTest, compiler: Any, **kw: Any) -> str:
-    return compiler.process(element.condition, **kw)  # type: ignore[no-any-return]
-
-
-@compiles(IndexTest, "sqlite")
-def _index_test_sqlite(element: IndexTest, compiler: Any, **kw: Any) -> str:
-    return "1"
+    return _Spelled(condition, "1")
 
 
 def unindexed(column: ColumnElement[Any]) -> ColumnElement[Any]:
     """``column + 0`` on SQLite, where it keeps the planner off that column's own index
     (a Top window is read through its time range); the column itself on PostgreSQL, whose
     planner weighs both, so that ``score >= :floor`` is tested inside the time index's scan."""
-    return _Unindexed(column)
+    return _Spelled(column, "({} + 0)")
 
 
-class _Unindexed(ColumnElement[Any]):
+class _Spelled(ColumnElement[Any]):
+    """An expression as it is on PostgreSQL, and on SQLite as ``sqlite`` spells it (``{}``
+    standing for the expression)."""
+
     inherit_cache = True
-    _traverse_internals = [("column", InternalTraversal.dp_clauseelement)]  # noqa: RUF012 (SQLAlchemy's own type)
+    _traverse_internals = [("element", InternalTraversal.dp_clauseelement),  # noqa: RUF012
+                           ("sqlite", InternalTraversal.dp_string)]
 
-    def __init__(self, column: ColumnElement[Any]) -> None:
-        self.column = column
-        self.type = column.type
+    def __init__(self, element: ColumnElement[Any], sqlite: str) -> None:
+        self.element = element
+        self.sqlite = sqlite
+        self.type = element.type
 
     @property
     def _from_objects(self) -> list[Any]:
-        return self.column._from_objects
+        return self.element._from_objects
 
 
-@compiles(_Unindexed)
-def _unindexed(element: _Unindexed, compiler: Any, **kw: Any) -> str:
-    return compiler.process(element.column, **kw)  # type: ignore[no-any-return]
+@compiles(_Spelled)
+def _spelled(element: _Spelled, compiler: Any, **kw: Any) -> str:
+    return compiler.process(element.element, **kw)  # type: ignore[no-any-return]
 
 
-@compiles(_Unindexed, "sqlite")
-def _unindexed_sqlite(element: _Unindexed, compiler: Any, **kw: Any) -> str:
-    return f"({compiler.process(element.column, **kw)} + 0)"
+@compiles(_Spelled, "sqlite")
+def _spelled_sqlite(element: _Spelled, compiler: Any, **kw: Any) -> str:
+    if "{}" not in element.sqlite:
+        return element.sqlite
+    return element.sqlite.format(compiler.process(element.element, **kw))
 
 
 class _InArray(ColumnElement[bool]):
@@ -331,7 +318,7 @@ def segments(sort: str, featured: ColumnElement[bool], saved_only: bool,
         banded = case(*[(t.post.c.score < below, band)
                         for below, band in zip(BAND_SCORES, BANDS, strict=True)], else_=FLOOR)
         window = (~featured, time_col > FLOOR, time_col < NOW)
-        least_score = IndexTest(post.c.score >= SCORE_MIN)
+        least_score = index_test(post.c.score >= SCORE_MIN)
         bounds: tuple[ColumnElement[bool], ...] = (least_score, time_col > banded, hot >= LEAST)
         if sort == "Scaled":
             # The least rank of the post's divisor class, then (once the community is joined)
