@@ -9,7 +9,8 @@ Run it with ``-m`` from the checkout's root, so that it imports this checkout's 
 and thread-CPU milliseconds of ``ReadDoor._read``, and on PostgreSQL the round trips per call
 (ReadyForQuery messages in a libpq trace of every pooled connection). ``--statements`` adds
 each statement's median time (SQLAlchemy's cursor events, and on PostgreSQL prepared.run's
-executions on psycopg's cursor; SQLite's prebuilt statements are not timed). Decision 0047, bench/README.md "Branch pgreq".
+executions on psycopg's cursor; SQLite's prebuilt statements are not timed). Decision 0047,
+bench/README.md "Branch pgreq".
 """
 
 from __future__ import annotations

@@ -51,8 +51,8 @@ SCORE_SLACKS = (2, 20)
 def hot_bounds(conn: Connection, pilot: Select[Any], segment: Segment, run: dict[str, Any],
                wanted: int, hinted: tuple[Select[Any], list[int]] | None = None
                ) -> dict[str, Any] | None:
-    """The parameters ``least``, ``ranked``, ``floor``, ``band{j}`` and ``score_min`` for a ranked segment's
-    first ``wanted`` rows; None if the segment has no rows at all.
+    """The parameters ``least``, ``ranked``, ``floor``, ``band{j}`` and ``score_min`` for a
+    ranked segment's first ``wanted`` rows; None if the segment has no rows at all.
 
     ``hinted``: the pilot's statement for given post ids (parameter ``hint``) and the ids of
     the last first page of this listing. Any rows of the segment give a valid floor, and
@@ -80,7 +80,7 @@ def hot_bounds(conn: Connection, pilot: Select[Any], segment: Segment, run: dict
     bounds = {"least": least, "ranked": ranked, "floor": _time_bound(run, least, top)}
     score_min = least_score_ranking(least)
     if score_min is not None:
-        bounds["score_min"] = score_min  # tested on the time index (PostgreSQL; post_sorts.index_test)
+        bounds["score_min"] = score_min  # on the time index (PostgreSQL; post_sorts.index_test)
     for below, band in zip(BAND_SCORES, BANDS, strict=True):
         bounds[band.key] = _time_bound(run, least, min(top, below - 1))
     if segment.scaled:

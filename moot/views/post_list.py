@@ -247,7 +247,8 @@ def _statement(shape: Shape, index: int, resumed: bool, matching: Any, bounded: 
     labels = [(k.expr.label(f"k{i}"), k.desc) for i, k in enumerate(segment.keys)]
     ordered = query.with_only_columns(t.post.c.id, *[label for label, _ in labels]).order_by(
         *[label.desc() if desc else label.asc() for label, desc in labels])
-    return ordered.limit(LIMIT).offset(OFFSET).execution_options(**_plan_mode(shape, segment)), query
+    page = ordered.limit(LIMIT).offset(OFFSET).execution_options(**_plan_mode(shape, segment))
+    return page, query
 
 
 def _plan_mode(shape: Shape, segment: Segment) -> dict[str, Any]:
@@ -324,24 +325,15 @@ def _bounded_rows(conn: Connection, shape: Shape, index: int, resumed: bool,
         # page. The lowest score of this listing's last first page is likely still one, and
         # trying it saves reading the window's best scores (1.5-2.5 ms on PostgreSQL at L).
         key = (shape, index, run["me"], run["community_id"])
-        last = _FLOORS.get(key) if not resumed and run["offset"] == 0 else None
-        tried = [] if last is None else [last]
-        rows = None
-        for floor in tried:
-            rows = prepared.run(conn, ordered, {**run, "score_floor": floor}).all()
-            if len(rows) == run["limit"]:
-                break
-        else:
-            rows = None
+        first_page = not resumed and run["offset"] == 0
+        last = _FLOORS.get(key) if first_page else None
+        rows = None if last is None else _full_above(conn, ordered, run, last)
+        if rows is None:
             for floor in score_floors(conn, _superset_statement(shape, index, resumed), run,
                                       wanted):
-                if floor in tried:
-                    continue  # the same floor, read already
-                rows = prepared.run(conn, ordered, {**run, "score_floor": floor}).all()
-                if len(rows) == run["limit"]:
-                    break  # a full page above the floor: no post below it can be on it
-                rows = None
-        if rows is not None and not resumed and run["offset"] == 0:
+                if floor != last and (rows := _full_above(conn, ordered, run, floor)):
+                    break
+        if rows is not None and first_page:
             _remember_floor(key, min(row[1] for row in rows))
         return rows
     return None
@@ -396,6 +388,14 @@ def _remember(key: tuple[Any, ...], ids: list[int]) -> None:
     if len(_HINTS) >= MAX_HINTS and key not in _HINTS:
         _HINTS.clear()  # rarely: one entry per listing asked
     _HINTS[key] = array("q", ids)
+
+
+def _full_above(conn: Connection, ordered: Select[Any], run: dict[str, Any], floor: int
+                ) -> Sequence[Any] | None:
+    """The page read above a score floor if that leaves it full (then no post below the floor
+    can be on it), else None."""
+    rows = prepared.run(conn, ordered, {**run, "score_floor": floor}).all()
+    return rows if len(rows) == run["limit"] else None
 
 
 # The lowest score of the last first page of each short Top listing (its shape and segment,

@@ -158,7 +158,8 @@ def _in_array(element: _InArray, compiler: Any, **kw: Any) -> str:
 
 @compiles(_InArray, "sqlite")
 def _in_array_sqlite(element: _InArray, compiler: Any, **kw: Any) -> str:
-    return compiler.process(element.column.in_(element.subquery), **kw)  # type: ignore[no-any-return]
+    condition = element.column.in_(element.subquery)
+    return compiler.process(condition, **kw)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
