@@ -150,14 +150,21 @@ def _plan(conn: Connection, statement: Any, names: tuple[str, ...]) -> _Plan | N
     columns = compiled._result_columns
     if not columns:
         return _Plan(compiled.string, tuple(binds), None, (), expanding, {})
-    keys = [column[0] for column in columns]
     dialect = conn.dialect
     result_processors = tuple(
         (index, process) for index, column in enumerate(columns)
         if (process := column[3]._cached_result_processor(dialect, None)) is not None)
+    return _Plan(compiled.string, tuple(binds), _row_class(columns), result_processors,
+                 expanding, {})
+
+
+def _row_class(columns: Sequence[Any]) -> Any:
+    """A namedtuple class of a compiled statement's result columns, with their names as
+    ``keys_`` (for ``mappings``)."""
+    keys = [column[0] for column in columns]
     row = namedtuple("Row", keys, rename=True)  # type: ignore[misc]
     row.keys_ = tuple(keys)  # type: ignore[attr-defined]
-    return _Plan(compiled.string, tuple(binds), row, result_processors, expanding, {})
+    return row
 
 
 # PostgreSQL ----------------------------------------------------------------------------------
@@ -215,10 +222,8 @@ def _pg_plan(conn: Connection, statement: Any, names: tuple[str, ...]) -> _PgPla
     columns = compiled._result_columns
     if not columns:
         return _PgPlan(sql, tuple(binds), None, (), (), options)
-    keys = [column[0] for column in columns]
-    row = namedtuple("Row", keys, rename=True)  # type: ignore[misc]
-    row.keys_ = tuple(keys)  # type: ignore[attr-defined]
-    return _PgPlan(sql, tuple(binds), row, tuple(c[3] for c in columns), None, options)
+    return _PgPlan(sql, tuple(binds), _row_class(columns), tuple(c[3] for c in columns), None,
+                   options)
 
 
 def _each(proc: Callable[[Any], Any] | None) -> Callable[[Any], Any]:
