@@ -385,9 +385,14 @@ MAX_HINTS = 4096
 
 
 def _remember(key: tuple[Any, ...], ids: list[int]) -> None:
-    if len(_HINTS) >= MAX_HINTS and key not in _HINTS:
-        _HINTS.clear()  # rarely: one entry per listing asked
-    _HINTS[key] = array("q", ids)
+    _keep(_HINTS, key, array("q", ids))
+
+
+def _keep(store: dict[tuple[Any, ...], Any], key: tuple[Any, ...], value: Any) -> None:
+    """One entry per listing asked, at most MAX_HINTS of them."""
+    if len(store) >= MAX_HINTS and key not in store:
+        store.clear()  # rarely
+    store[key] = value
 
 
 def _full_above(conn: Connection, ordered: Select[Any], run: dict[str, Any], floor: int
@@ -405,9 +410,7 @@ _FLOORS: dict[tuple[Any, ...], int] = {}
 
 
 def _remember_floor(key: tuple[Any, ...], floor: int) -> None:
-    if len(_FLOORS) >= MAX_HINTS and key not in _FLOORS:
-        _FLOORS.clear()
-    _FLOORS[key] = floor
+    _keep(_FLOORS, key, floor)
 
 
 @lru_cache(maxsize=64)
