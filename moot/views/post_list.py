@@ -41,6 +41,7 @@ from moot.views.post_sorts import (
     after_params,
     decode_cursor,
     encode_cursor,
+    guarded,
     segments,
     window_params,
 )
@@ -234,12 +235,18 @@ def _statement(shape: Shape, index: int, resumed: bool, matching: Any, bounded: 
             select(follows.c.community_id).where(follows.c.person_id == ME)))
     # SQLite tests the conditions it can on the index in this order. Scaled's divisor classes
     # cost more a row (a rank and up to four set probes) than the follow test, so they come
-    # after it; Hot and Active keep theirs first (decision 0043).
+    # after it; Hot and Active keep theirs first (decision 0043). PostgreSQL orders them by
+    # its own cost estimates, so there the ranks are guarded by the bands (decision 0052).
     bounds = segment.bounds if bounded else ()
-    cheap = bounds[:2] if segment.scaled else bounds  # Scaled: the least score, the bands
+    conditions: tuple[Any, ...] = tuple(followed)
+    if bounds and segment.scaled:
+        least_score, banded, classed, exact = bounds
+        conditions = (least_score, banded, *followed, guarded(banded, classed), exact)
+    elif bounds:
+        least_score, banded, ranked = bounds
+        conditions = (least_score, banded, guarded(banded, ranked), *followed)
     query = (post_view_select(None if shape.anonymous else ME, NOW)
-             .where(*filters(shape), *segment.where, *cheap, *followed,
-                    *bounds[len(cheap):]))
+             .where(*filters(shape), *segment.where, *conditions))
     if matching is not None:
         query = query.where(t.post.c.id.in_(matching))
     if resumed:
