@@ -132,17 +132,13 @@ def _pg_ping(engine: Engine) -> Callable[[Any, Any, Any], None]:
     return ping
 
 
-# The execution option that keeps psycopg from preparing a statement on the server.
-UNPREPARED = {"moot_unprepared": True}
-
-
 def _pg_do_execute(cursor: Any, statement: str, parameters: Any, context: Any) -> bool | None:
     """SQLAlchemy's execution of a statement on PostgreSQL, through ``pg_execute`` when its
     execution options ask for something of their own."""
     if context is None:
         return None
     options = context.execution_options
-    if not (options.get("moot_unprepared") or options.get("moot_plan")):
+    if not options.get("moot_plan"):
         return None
     pg_execute(cursor, statement, parameters, options)
     return True
@@ -151,18 +147,11 @@ def _pg_do_execute(cursor: Any, statement: str, parameters: Any, context: Any) -
 def pg_execute(cursor: Any, statement: str, parameters: Any, options: Mapping[str, Any]) -> None:
     """Run a statement on a psycopg cursor as its execution options say.
 
-    ``UNPREPARED``: with ``prepare=False``. psycopg prepares a statement on the server after
-    its fifth run on a connection, and PostgreSQL then settles on a generic plan, made without
-    the parameters' values. For most statements that saves their planning; for the views' flag
-    lookups it is a plan for the average viewer: ``post_read`` read through the viewer's index
-    (seven rows estimated, 5,049 for the bench reader) instead of the page's keys, 2.1 ms
-    against 0.85 ms unprepared (decision 0047).
-
     ``GENERIC_PLAN`` / ``CUSTOM_PLAN``: prepared, with ``plan_cache_mode`` set for it alone,
-    in one round trip (decision 0050). Otherwise as psycopg does by default."""
-    if options.get("moot_unprepared"):
-        cursor.execute(statement, parameters, prepare=False)
-        return
+    in one round trip (decision 0050). Otherwise as psycopg does by default: it prepares a
+    statement on the server after its fifth run on a connection, and PostgreSQL then keeps a
+    generic plan, made without the parameters' values, if it costs no more. (The views' flag
+    lookups were once run unprepared, decision 0047; 0052 made their plan safe to keep.)"""
     mode = options.get("moot_plan")
     if mode is None:
         cursor.execute(statement, parameters)

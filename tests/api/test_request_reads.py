@@ -1,6 +1,7 @@
 """A logged-in read's round trips on PostgreSQL (docs/decisions/0047): the login and the listing
-on one connection without a transaction or a ping, the views' flag lookups never prepared on
-the server, and a connection the server dropped recovered without an error."""
+on one connection without a transaction or a ping, the views' flag lookups with one plan that
+reads by the page's keys (0052), and a connection the server dropped recovered without an
+error."""
 
 from __future__ import annotations
 
@@ -80,17 +81,35 @@ def test_a_logged_in_listing_reads_on_one_connection_without_a_transaction(
         assert (seen["checkout"], seen["in a transaction"]) == (1, 0)
 
 
-def test_the_views_flag_lookups_are_never_prepared_on_the_server(api: ApiClient) -> None:
+def test_the_views_flag_lookups_keep_one_plan_that_looks_up_the_page_by_key(
+        api: ApiClient) -> None:
+    """The flag lookups are prepared like the listing's other statements, and the plan
+    PostgreSQL keeps for them, made without the values, reads the viewer's rows by the page's
+    keys: not through the indexes of a person's rows, which hold all of a reader's reads and
+    votes (decision 0052; 0047 had to plan them on every request)."""
     _postgres_only(api)
     reader, posts = _forum(api)
     for _ in range(8):  # psycopg prepares a statement on its fifth run on a connection
-        assert len(_listing(api, reader)["posts"]) == len(posts)
+        page = _listing(api, reader)
+        assert [(p.get("my_vote"), p["saved"]) for p in page["posts"]] == [
+            (None, True), (1, False), (None, False)]
     # The pool hands out its most recent connection first: the one the listings ran on.
     with _db(api).engine.connect() as conn:
-        prepared = conn.execute(text("SELECT statement FROM pg_prepared_statements")).scalars()
-        statements = list(prepared)
-    assert any("FROM post" in s for s in statements)  # the listing's other statements are
-    assert not any("'creator_ban'" in s for s in statements)
+        flags = [(name, statement, types) for name, statement, types in conn.execute(text(
+            "SELECT name, statement, parameter_types::text[] FROM pg_prepared_statements"))
+            if "'creator_ban'" in statement and "post_read" in statement]
+        assert len(flags) == 1, flags
+        _, statement, types = flags[0]
+        conn.execute(text("SET plan_cache_mode = force_generic_plan"))
+        conn.exec_driver_sql(f"PREPARE moot_flags_test ({', '.join(types)}) AS {statement}")
+        nulls = ", ".join(["NULL"] * len(types))
+        plan = "\n".join(conn.exec_driver_sql(
+            f"EXPLAIN EXECUTE moot_flags_test({nulls})").scalars())
+        conn.exec_driver_sql("DEALLOCATE moot_flags_test")
+        conn.execute(text("RESET plan_cache_mode"))
+    for table in ("post_read", "post_like", "post_saved", "post_hide"):
+        assert f"ix_{table}_person" not in plan, plan
+    assert "ix_community_follower_person" not in plan, plan
 
 
 def test_reads_and_writes_recover_from_connections_the_server_dropped(
