@@ -35,7 +35,13 @@ from moot.ranking import (
     least_score_ranking,
     scaled_class_divisors,
 )
-from moot.views.post_sorts import BAND_SCORES, BANDS, CLASS_LEASTS, Segment
+from moot.views.post_sorts import (
+    BAND_SCORES,
+    BANDS,
+    CLASS_FLOORS,
+    CLASS_LEASTS,
+    Segment,
+)
 
 # A page deeper than this (page/limit offset plus limit) is read without bounds.
 BOUNDED_DEPTH = 1000
@@ -85,8 +91,10 @@ def hot_bounds(conn: Connection, pilot: Select[Any], segment: Segment, run: dict
         bounds[band.key] = _time_bound(run, least, min(top, below - 1))
     if segment.scaled:
         # Each divisor class's own floor (the bands above stay those of the least divisor).
-        for param, divisor in zip(CLASS_LEASTS, scaled_class_divisors()[1:], strict=True):
+        for param, floor, divisor in zip(CLASS_LEASTS, CLASS_FLOORS,
+                                         scaled_class_divisors()[1:], strict=True):
             bounds[param.key] = ranked * divisor * (1 - 1e-9)
+            bounds[floor.key] = _time_bound(run, bounds[param.key], top)
     return bounds
 
 

@@ -65,6 +65,10 @@ RANKED = bindparam("ranked", type_=Float())  # Scaled: the same floor, after the
 # divisor is at least k; LEAST (after the least divisor of all, log10(2)) for the rest.
 CLASS_LEASTS = tuple(bindparam(f"least{k}", type_=Float())
                      for k in range(1, len(SCALED_CLASS_USERS) + 1))
+# And ``floor{k}``: the oldest time at which a post of class k can reach ``least{k}``
+# (followed_by_class).
+CLASS_FLOORS = tuple(bindparam(f"floor{k}", type_=UtcDateTime())
+                     for k in range(1, len(SCALED_CLASS_USERS) + 1))
 SCORE_FLOOR = bindparam("score_floor", type_=Integer())  # a Top window's candidates
 NO_SCORE_FLOOR = -(2 ** 31)  # the least 32-bit integer: PostgreSQL's score is one
 # A ranked segment's least score (post_bounds.hot_bounds), for PostgreSQL only (index_test).
@@ -167,6 +171,11 @@ def _guarded(element: _Guarded, compiler: Any, **kw: Any) -> str:
 @compiles(_Guarded, "sqlite")
 def _guarded_sqlite(element: _Guarded, compiler: Any, **kw: Any) -> str:
     return compiler.process(element.condition, **kw)  # type: ignore[no-any-return]
+
+
+def in_array(column: ColumnElement[Any], subquery: Select[Any]) -> ColumnElement[bool]:
+    """``column IN (subquery)``; on PostgreSQL ``column = ANY(ARRAY(subquery))`` (_InArray)."""
+    return _InArray(column, subquery)
 
 
 class _InArray(ColumnElement[bool]):
@@ -302,6 +311,7 @@ def window_params(sort: str, now: datetime) -> dict[str, Any]:
     params: dict[str, Any] = {"now": now, "cut": cut, "floor": cut, "least": 0.0, "ranked": 0.0,
                               "score_floor": NO_SCORE_FLOOR, "score_min": NO_SCORE_FLOOR,
                               **{least.key: 0.0 for least in CLASS_LEASTS},
+                              **{floor.key: cut for floor in CLASS_FLOORS},
                               **{band.key: cut for band in BANDS}}
     if sort in TOP_WINDOWS:
         days, months = TOP_WINDOWS[sort]
@@ -336,10 +346,32 @@ def _class_least(subscribed: bool) -> ColumnElement[Any]:
         members = select(classed.c.id).where(classed.c.users_active_month >= users)
         if subscribed:
             follows = t.community_follower
-            members = members.where(_InArray(
+            members = members.where(in_array(
                 classed.c.id, select(follows.c.community_id).where(follows.c.person_id == ME)))
         whens.append((t.post.c.community_id.in_(members), least))
     return case(*whens, else_=LEAST)
+
+
+def followed_by_class(time_col: ColumnElement[Any]) -> ColumnElement[bool]:
+    """A Scaled page's posts in the viewer's followed communities (parameter ``me``), each
+    divisor class's communities only within their own window: ``time_col > floor{k}`` for
+    class k, ``> floor`` for the rest. PostgreSQL reads each class's communities through the
+    (community, time) index from that class's floor, so a big community's posts are read for
+    hours where a tiny one's are read for days (decision 0053). The floors are those of the
+    classes' least ranks (CLASS_LEASTS), exact as they are: the class tests follow."""
+    community, follows = t.community, t.community_follower
+    users = community.c.users_active_month
+    edges = (None, *SCALED_CLASS_USERS, None)
+    arms = []
+    for k, floor in enumerate((FLOOR, *CLASS_FLOORS)):
+        members = select(community.c.id).where(in_array(
+            community.c.id, select(follows.c.community_id).where(follows.c.person_id == ME)))
+        if edges[k] is not None:
+            members = members.where(users >= edges[k])
+        if edges[k + 1] is not None:
+            members = members.where(users < edges[k + 1])
+        arms.append(and_(in_array(t.post.c.community_id, members), time_col > floor))
+    return or_(*arms)
 
 
 def segments(sort: str, featured: ColumnElement[bool], saved_only: bool,

@@ -317,6 +317,103 @@ def test_scaled_divisor_classes_keep_the_exact_order(api: ApiClient,
             assert [pid for page in pages for pid in page] == order, case_
 
 
+@pytest.mark.parametrize("few", [True, False])
+def test_subscribed_ranked_pages_by_community_or_by_walk_keep_the_exact_order(
+        api: ApiClient, monkeypatch: pytest.MonkeyPatch, few: bool) -> None:
+    """A reader of few communities gets the ranked pages of a Subscribed listing read
+    community by community, Scaled's divisor classes each within their own window, on
+    PostgreSQL (post_list.FEW_FOLLOWS; SQLite always walks the window); one of many gets the
+    walk. Either way every page, cursor walk and offset page is exactly the full ranking of
+    the followed communities' posts, for communities of every class and at each class's
+    edges."""
+    monkeypatch.setattr(post_list, "FEW_FOLLOWS", 500 if few else -1)
+    monkeypatch.setattr(post_list, "_FOLLOWS", {})
+    token, followed = build_classes(api)
+    with db(api).read() as conn:
+        in_followed = set(conn.execute(select(t.post.c.id).where(
+            t.post.c.community_id.in_(followed))).scalars())
+    for sort in ("Scaled", "Hot", "Active"):
+        mine = [pid for pid in expected(api, sort) if pid in in_followed]
+        for pilot_rows in (1, post_bounds.PILOT_ROWS):
+            monkeypatch.setattr(post_bounds, "PILOT_ROWS", pilot_rows)
+            case_ = (sort, pilot_rows)
+            query = {"sort": sort, "type_": "Subscribed"}
+            assert listed(api, token, **query) == mine, case_
+            assert walk_as(api, token, 4, **query) == mine, case_
+            pages = [listed(api, token, page=n, limit=5, **query) for n in range(1, 6)]
+            assert [pid for page in pages for pid in page] == mine, case_
+    if not db(api).is_sqlite:
+        with db(api).read() as conn:
+            assert post_list._follows_few(conn, _viewer_of(api, token),
+                                          post_list.PostQuery(sort="Hot",
+                                                              listing_type="Subscribed")) is few
+
+
+def test_scaled_class_windows_keep_a_small_communitys_older_post(
+        api: ApiClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A post of a community of few monthly users can outrank a big community's newer posts
+    for days: its class's window (post_sorts.followed_by_class) reaches back that far, where
+    the big community's is hours. Here a 30-hour-old post of a community of no users ranks
+    second, older than the biggest class's floor (7 hours with these posts)."""
+    monkeypatch.setattr(post_list, "FEW_FOLLOWS", 500)
+    monkeypatch.setattr(post_list, "_FOLLOWS", {})
+    monkeypatch.setattr(post_bounds, "PILOT_ROWS", 1)
+    alice, bob = api.make_person(), api.make_person()
+    small, big = (api.make_community(alice.token)["community"]["id"] for _ in range(2))
+    now = utcnow()
+    posts = [(small, 0.5, 0), (small, 30, 3000), *[(big, hours, 1) for hours in range(1, 7)]]
+    made = []
+    for community, hours, score in posts:
+        post_id = api.make_post(alice.token, community)["post"]["id"]
+        made.append(post_id)
+        with db(api).write() as conn:
+            conn.execute(update(t.post).where(t.post.c.id == post_id).values(
+                published=now - timedelta(hours=hours), score=score, upvotes=score))
+    with db(api).write() as conn:
+        for community, users in ((small, 0), (big, 20000)):
+            conn.execute(update(t.community).where(t.community.c.id == community)
+                         .values(users_active_month=users))
+    for community in (small, big):
+        api.post("/community/follow", {"community_id": community, "follow": True},
+                 token=bob.token)
+    want = expected(api, "Scaled")
+    assert want[:2] == made[:2]  # the small community's two posts, the old one second
+    assert listed(api, bob.token, sort="Scaled", type_="Subscribed", limit=2) == want[:2]
+    assert walk_as(api, bob.token, 2, sort="Scaled", type_="Subscribed") == want
+
+
+def _viewer_of(api: ApiClient, token: str) -> Any:
+    person_id = api.get("/site", token=token)["my_user"]["local_user_view"]["person"]["id"]
+    return type("Viewer", (), {"person_id": person_id})()
+
+
+def test_how_many_follows_are_few_is_counted_once_a_while(
+        api: ApiClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """post_list._follows_few: at most FEW_FOLLOWS followed communities are few; the count is
+    kept for FOLLOWS_KEPT_SECONDS (a stale one only picks the slower of two statements giving
+    the same page); only Subscribed ranked listings on PostgreSQL ask."""
+    token, followed = build_classes(api)  # follows seven communities
+    viewer = _viewer_of(api, token)
+    hot = post_list.PostQuery(sort="Hot", listing_type="Subscribed")
+    monkeypatch.setattr(post_list, "_FOLLOWS", {})
+    clock = [1000.0]
+    monkeypatch.setattr(post_list.time, "monotonic", lambda: clock[0])
+    with db(api).read() as conn:
+        if db(api).is_sqlite:
+            assert not post_list._follows_few(conn, viewer, hot)
+            return
+        monkeypatch.setattr(post_list, "FEW_FOLLOWS", len(followed))
+        assert post_list._follows_few(conn, viewer, hot)
+        monkeypatch.setattr(post_list, "FEW_FOLLOWS", len(followed) - 1)
+        assert post_list._follows_few(conn, viewer, hot)  # kept
+        clock[0] += post_list.FOLLOWS_KEPT_SECONDS + 1
+        assert not post_list._follows_few(conn, viewer, hot)
+        for other in (post_list.PostQuery(sort="New", listing_type="Subscribed"),
+                      post_list.PostQuery(sort="Hot", listing_type="All")):
+            assert not post_list._follows_few(conn, viewer, other)
+        assert not post_list._follows_few(conn, None, hot)
+
+
 def walk_as(api: ApiClient, token: str | None, limit: int, **query: Any) -> list[int]:
     """All pages through next_page, as ``token``."""
     found: list[int] = []

@@ -88,7 +88,7 @@ def test_the_views_flag_lookups_keep_one_plan_that_looks_up_the_page_by_key(
     keys: not through the indexes of a person's rows, which hold all of a reader's reads and
     votes (decision 0052; 0047 had to plan them on every request)."""
     _postgres_only(api)
-    reader, posts = _forum(api)
+    reader, _ = _forum(api)
     for _ in range(8):  # psycopg prepares a statement on its fifth run on a connection
         page = _listing(api, reader)
         assert [(p.get("my_vote"), p["saved"]) for p in page["posts"]] == [
@@ -152,19 +152,29 @@ def _plans(conn: Any) -> dict[str, tuple[int, int]]:
     return {row[0]: (row[1], row[2]) for row in rows}
 
 
-# Per sort: a text found only in the statements the mode is for, and the mode.
-PLANNED = [("Hot", "moot_hot_rank", "generic"), ("New", "post.published AS k0", "generic"),
-           ("Scaled", "divisor_class", "custom"), ("TopDay", "post.score >= $", "custom")]
+# Per sort: a text found only in the statements the mode is for, the mode, and whether the
+# reader counts as following few communities (post_list.FEW_FOLLOWS).
+PLANNED = [("Hot", "moot_hot_rank", "generic", True),
+           ("New", "post.published AS k0", "generic", True),
+           ("Scaled", "divisor_class", "generic", True),
+           ("Scaled", "divisor_class", "custom", False),
+           ("TopDay", "post.score >= $", "custom", True)]
 
 
-@pytest.mark.parametrize("sort, marker, mode", PLANNED)
+@pytest.mark.parametrize("sort, marker, mode, few", PLANNED)
 def test_listing_statements_are_planned_as_their_mode_says(
-        api: ApiClient, sort: str, marker: str, mode: str) -> None:
-    """A Hot or New page has one plan for every request (no planning per request); a Top
-    window's or Scaled's page is planned with each request's values; the session's own mode
-    stays PostgreSQL's default. Left to itself, PostgreSQL plans a prepared statement's first
-    five runs with their values, then keeps one plan if it costs no more."""
+        api: ApiClient, monkeypatch: pytest.MonkeyPatch, sort: str, marker: str, mode: str,
+        few: bool) -> None:
+    """A Hot or New page has one plan for every request (no planning per request), and so
+    has Scaled's for a reader of few communities (its class windows are parameters); a Top
+    window's page, or Scaled's walking the window, is planned with each request's values; the
+    session's own mode stays PostgreSQL's default. Left to itself, PostgreSQL plans a prepared
+    statement's first five runs with their values, then keeps one plan if it costs no more."""
     _postgres_only(api)
+    from moot.views import post_list
+
+    monkeypatch.setattr(post_list, "FEW_FOLLOWS", 500 if few else -1)
+    monkeypatch.setattr(post_list, "_FOLLOWS", {})
     reader, posts = _forum(api)
     url = f"/api/v3/post/list?type_=Subscribed&sort={sort}&limit=10"
     runs = 8
