@@ -147,30 +147,39 @@ def guarded(guard: ColumnElement[bool], condition: ColumnElement[bool]) -> Colum
     return _Guarded(guard, condition)
 
 
-class _Guarded(ColumnElement[bool]):
+class _Pair(ColumnElement[bool]):
+    """A condition of two clauses, spelled by each database its own way (the subclasses'
+    compilers); its FROM objects are the first clause's."""
+
     type = NullType()  # type: ignore[assignment]  # not Boolean: SQLite would add "= 1"
     inherit_cache = True
-    _traverse_internals = [("guard", InternalTraversal.dp_clauseelement),  # noqa: RUF012
-                           ("condition", InternalTraversal.dp_clauseelement)]
+    _traverse_internals = [("first", InternalTraversal.dp_clauseelement),  # noqa: RUF012
+                           ("second", InternalTraversal.dp_clauseelement)]
 
-    def __init__(self, guard: ColumnElement[bool], condition: ColumnElement[bool]) -> None:
-        self.guard = guard
-        self.condition = condition
+    def __init__(self, first: ColumnElement[Any], second: Any) -> None:
+        self.first = first
+        self.second = second
 
     @property
     def _from_objects(self) -> list[Any]:
-        return self.condition._from_objects
+        return self.first._from_objects
+
+
+class _Guarded(_Pair):
+    """(guard, condition)."""
+
+    inherit_cache = True
 
 
 @compiles(_Guarded)
 def _guarded(element: _Guarded, compiler: Any, **kw: Any) -> str:
-    return (f"CASE WHEN {compiler.process(element.guard, **kw)} "
-            f"THEN {compiler.process(element.condition, **kw)} END")
+    return (f"CASE WHEN {compiler.process(element.first, **kw)} "
+            f"THEN {compiler.process(element.second, **kw)} END")
 
 
 @compiles(_Guarded, "sqlite")
 def _guarded_sqlite(element: _Guarded, compiler: Any, **kw: Any) -> str:
-    return compiler.process(element.condition, **kw)  # type: ignore[no-any-return]
+    return compiler.process(element.second, **kw)  # type: ignore[no-any-return]
 
 
 def in_array(column: ColumnElement[Any], subquery: Select[Any]) -> ColumnElement[bool]:
@@ -178,37 +187,27 @@ def in_array(column: ColumnElement[Any], subquery: Select[Any]) -> ColumnElement
     return _InArray(column, subquery)
 
 
-class _InArray(ColumnElement[bool]):
+class _InArray(_Pair):
     """``column IN (subquery)``, which PostgreSQL reads as ``column = ANY(ARRAY(subquery))``:
     the subquery becomes one array, computed once, and the column is looked up by its index
     for each element. As ``IN`` PostgreSQL planned a join with the subquery's estimated rows,
     the average person's follows (about 3,000 in the L seed): Scaled's divisor classes read
     all 10,000 communities for a reader who follows 100 (10 ms of an 18 ms page). The
-    estimate of an array PostgreSQL cannot see is ten elements. Decision 0050."""
+    estimate of an array PostgreSQL cannot see is ten elements. Decision 0050.
+    (column, subquery)."""
 
-    type = NullType()  # type: ignore[assignment]  # not Boolean: SQLite would add "= 1"
     inherit_cache = True
-    _traverse_internals = [("column", InternalTraversal.dp_clauseelement),  # noqa: RUF012
-                           ("subquery", InternalTraversal.dp_clauseelement)]
-
-    def __init__(self, column: ColumnElement[Any], subquery: Select[Any]) -> None:
-        self.column = column
-        self.subquery = subquery
-
-    @property
-    def _from_objects(self) -> list[Any]:
-        return self.column._from_objects
 
 
 @compiles(_InArray)
 def _in_array(element: _InArray, compiler: Any, **kw: Any) -> str:
-    column = compiler.process(element.column, **kw)
-    return f"{column} = ANY(ARRAY({compiler.process(element.subquery, asfrom=False, **kw)}))"
+    column = compiler.process(element.first, **kw)
+    return f"{column} = ANY(ARRAY({compiler.process(element.second, asfrom=False, **kw)}))"
 
 
 @compiles(_InArray, "sqlite")
 def _in_array_sqlite(element: _InArray, compiler: Any, **kw: Any) -> str:
-    condition = element.column.in_(element.subquery)
+    condition = element.first.in_(element.second)
     return compiler.process(condition, **kw)  # type: ignore[no-any-return]
 
 
