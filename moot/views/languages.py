@@ -25,14 +25,20 @@ _CHOSEN = select(t.local_user_language.c.language_id).where(
 def read_languages(conn: Connection, local_user_id: int) -> list[int]:
     """A person's discussion languages, sorted; [] when they chose none or all of them (Lemmy's
     convert_read_languages). The language table is the fixed LANGUAGES list, so no count query."""
-    chosen = sorted(run(conn, _CHOSEN, {"local_user_id": local_user_id}).scalars())
+    return _as_read(sorted(run(conn, _CHOSEN, {"local_user_id": local_user_id}).scalars()))
+
+
+def _as_read(chosen: list[int]) -> list[int]:
     return [] if len(chosen) >= len(LANGUAGES) else chosen
 
 
 def chosen_languages(conn: Connection, viewer: Viewer | None) -> list[int] | None:
-    """The viewer's languages when they chose some but not all; None means no filter."""
+    """The viewer's languages when they chose some but not all; None means no filter. Those
+    read with the login (people.load_viewer) when it did."""
     if viewer is None:
         return None
+    if viewer.languages is not None:
+        return _as_read(list(viewer.languages)) or None
     return read_languages(conn, viewer.local_user_id) or None
 
 
