@@ -59,9 +59,6 @@ class Viewer:
         return bool(self.local_user["admin"])
 
 
-# Read on every logged-in request: built once. With the viewer's discussion languages as one
-# string ("1,5,40", NULL for none): the listings need them, and a statement of their own cost
-# a round trip and ~0.15-0.3 ms of every logged-in listing on PostgreSQL.
 class _Listed(FunctionElement[str]):
     """An integer column's values as one comma-separated string (NULL for none)."""
 
@@ -82,6 +79,9 @@ def _listed_sqlite(element: _Listed, compiler: Any, **kw: Any) -> str:
 _LANGUAGES = (select(_Listed(t.local_user_language.c.language_id))
               .where(t.local_user_language.c.local_user_id == t.local_user.c.id)
               .scalar_subquery())
+# Read on every logged-in request: built once. With the viewer's discussion languages as one
+# string ("1,5,40", NULL for none): the listings need them, and a statement of their own cost
+# a round trip and ~0.15-0.3 ms of every logged-in listing on PostgreSQL (decision 0052).
 _VIEWER = (
     select(t.local_user, *cols(t.person, "p_", PERSON + PERSON_COUNTS),
            _LANGUAGES.label("moot_languages"))
