@@ -58,7 +58,8 @@ def hot_bounds(conn: Connection, pilot: Select[Any], segment: Segment, run: dict
                wanted: int, hinted: tuple[Select[Any], list[int]] | None = None
                ) -> dict[str, Any] | None:
     """The parameters ``least``, ``ranked``, ``floor``, ``band{j}`` and ``score_min`` for a
-    ranked segment's first ``wanted`` rows; None if the segment has no rows at all.
+    ranked segment's first ``wanted`` rows, and Scaled's ``least{k}`` and ``floor{k}`` per
+    divisor class; None if the segment has no rows at all.
 
     ``hinted``: the pilot's statement for given post ids (parameter ``hint``) and the ids of
     the last first page of this listing. Any rows of the segment give a valid floor, and

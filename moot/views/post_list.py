@@ -33,6 +33,7 @@ from moot.views.paging import limit_and_offset
 from moot.views.people import Viewer
 from moot.views.post_bounds import BOUNDED_DEPTH, hot_bounds, score_floors
 from moot.views.post_sorts import (
+    FOLLOWED,
     HOT_SORTS,
     ME,
     NOW,
@@ -266,8 +267,6 @@ def _statement(shape: Shape, index: int, resumed: bool, matching: Any, bounded: 
         # anything: a pilot for quiet followed communities walked 20,000 rows at L, 100 ms.
         # ``+ 0``: the walk stays on the time index (seeking each followed community instead
         # reads all of their week, then sorts it).
-        follows = t.community_follower
-        mine = select(follows.c.community_id).where(follows.c.person_id == ME)
         # A reader of few communities: each followed community's window, through the
         # (community, time) index, and for Scaled each divisor class's from its own floor.
         # Scaled at scale L for a reader of 100: 1,368 rows read instead of 10,700. For a
@@ -276,9 +275,9 @@ def _statement(shape: Shape, index: int, resumed: bool, matching: Any, bounded: 
         if shape.few_follows and bounded and segment.scaled:
             followed.append(followed_by_class(segment.decays_with))
         elif shape.few_follows and bounded:
-            followed.append(in_array(t.post.c.community_id, mine))
+            followed.append(in_array(t.post.c.community_id, FOLLOWED))
         else:
-            followed.append((t.post.c.community_id + 0).in_(mine))
+            followed.append((t.post.c.community_id + 0).in_(FOLLOWED))
     # SQLite tests the conditions it can on the index in this order. Scaled's divisor classes
     # cost more a row (a rank and up to four set probes) than the follow test, so they come
     # after it; Hot and Active keep theirs first (decision 0043). PostgreSQL orders them by
@@ -389,7 +388,7 @@ def _bounded_rows(conn: Connection, shape: Shape, index: int, resumed: bool,
                 if floor != last and (rows := _full_above(conn, ordered, run, floor)):
                     break
         if rows is not None and first_page:
-            _remember_floor(key, min(row[1] for row in rows))
+            _keep(_FLOORS, key, min(row[1] for row in rows))
         return rows
     return None
 
@@ -462,10 +461,6 @@ def _full_above(conn: Connection, ordered: Select[Any], run: dict[str, Any], flo
 # viewer and community): the next request's first floor. A floor too high for the page now is
 # seen (a page short of its limit) and the window's own floors follow.
 _FLOORS: dict[tuple[Any, ...], int] = {}
-
-
-def _remember_floor(key: tuple[Any, ...], floor: int) -> None:
-    _keep(_FLOORS, key, floor)
 
 
 @lru_cache(maxsize=64)

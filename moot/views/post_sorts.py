@@ -80,6 +80,9 @@ BAND_SCORES = tuple(2 ** j - 2 for j in range(1, 17))  # 0, 2, 6, 14, … 65534
 BANDS = tuple(bindparam(f"band{j}", type_=UtcDateTime()) for j in range(len(BAND_SCORES)))
 SINCE = bindparam("since", type_=UtcDateTime())  # the start of a Top window
 ME = bindparam("me", type_=Integer())  # the viewer's person id (-1 for nobody)
+# The ids of the communities the viewer follows.
+FOLLOWED = (select(t.community_follower.c.community_id)
+            .where(t.community_follower.c.person_id == ME))
 _TYPES: dict[str, Any] = {"time": UtcDateTime(), "float": Float(), "int": Integer()}
 
 
@@ -344,9 +347,7 @@ def _class_least(subscribed: bool) -> ColumnElement[Any]:
     for users, least in reversed(list(zip(SCALED_CLASS_USERS, CLASS_LEASTS, strict=True))):
         members = select(classed.c.id).where(classed.c.users_active_month >= users)
         if subscribed:
-            follows = t.community_follower
-            members = members.where(in_array(
-                classed.c.id, select(follows.c.community_id).where(follows.c.person_id == ME)))
+            members = members.where(in_array(classed.c.id, FOLLOWED))
         whens.append((t.post.c.community_id.in_(members), least))
     return case(*whens, else_=LEAST)
 
@@ -358,13 +359,12 @@ def followed_by_class(time_col: ColumnElement[Any]) -> ColumnElement[bool]:
     (community, time) index from that class's floor, so a big community's posts are read for
     hours where a tiny one's are read for days (decision 0053). The floors are those of the
     classes' least ranks (CLASS_LEASTS), exact as they are: the class tests follow."""
-    community, follows = t.community, t.community_follower
+    community = t.community
     users = community.c.users_active_month
     edges = (None, *SCALED_CLASS_USERS, None)
     arms = []
     for k, floor in enumerate((FLOOR, *CLASS_FLOORS)):
-        members = select(community.c.id).where(in_array(
-            community.c.id, select(follows.c.community_id).where(follows.c.person_id == ME)))
+        members = select(community.c.id).where(in_array(community.c.id, FOLLOWED))
         if edges[k] is not None:
             members = members.where(users >= edges[k])
         if edges[k + 1] is not None:
