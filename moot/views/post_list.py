@@ -388,7 +388,7 @@ def _bounded_rows(conn: Connection, shape: Shape, index: int, resumed: bool,
                 if floor != last and (rows := _full_above(conn, ordered, run, floor)):
                     break
         if rows is not None and first_page:
-            _keep(_FLOORS, key, min(row[1] for row in rows))
+            _remember_floor(key, min(row[1] for row in rows))
         return rows
     return None
 
@@ -461,6 +461,10 @@ def _full_above(conn: Connection, ordered: Select[Any], run: dict[str, Any], flo
 # viewer and community): the next request's first floor. A floor too high for the page now is
 # seen (a page short of its limit) and the window's own floors follow.
 _FLOORS: dict[tuple[Any, ...], int] = {}
+
+
+def _remember_floor(key: tuple[Any, ...], floor: int) -> None:
+    _keep(_FLOORS, key, floor)
 
 
 @lru_cache(maxsize=64)
