@@ -70,8 +70,7 @@ def _measure(url: str, args: argparse.Namespace, trace_file: Any) -> int:
             conn.info["moot_started"] = time.perf_counter()
 
         def after(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-            times[" ".join(statement.split())[:80]].append(
-                time.perf_counter() - conn.info["moot_started"])
+            _note(times, statement, time.perf_counter() - conn.info["moot_started"])
         event.listen(db.engine, "before_cursor_execute", before)
         event.listen(db.engine, "after_cursor_execute", after)
         execute = prepared.pg_execute
@@ -80,7 +79,7 @@ def _measure(url: str, args: argparse.Namespace, trace_file: Any) -> int:
             # What prepared.run executes on psycopg's cursor passes no SQLAlchemy event.
             started = time.perf_counter()
             execute(cursor, statement, *rest)
-            times[" ".join(statement.split())[:80]].append(time.perf_counter() - started)
+            _note(times, statement, time.perf_counter() - started)
         prepared.pg_execute = timed  # type: ignore[assignment]
     try:
         for sort in SORTS:
@@ -92,6 +91,7 @@ def _measure(url: str, args: argparse.Namespace, trace_file: Any) -> int:
             start = _trips(trace)
             walls, cpus = [], []
             for _ in range(args.calls):
+                _ORDER[0] = 0
                 wall, cpu = time.perf_counter(), time.thread_time()
                 door._read(PATH, query, user_id, token)
                 cpus.append(time.thread_time() - cpu)
@@ -106,6 +106,16 @@ def _measure(url: str, args: argparse.Namespace, trace_file: Any) -> int:
     finally:
         db.dispose()
     return 0
+
+
+# The place of the statement being run in its call, so that a call's statements of one text
+# (a listing's featured and ranked segments) are told apart.
+_ORDER = [0]
+
+
+def _note(times: dict[str, list[float]], statement: str, spent: float) -> None:
+    _ORDER[0] += 1
+    times[f"{_ORDER[0]}. {' '.join(statement.split())[:76]}"].append(spent)
 
 
 def _trips(trace: Any) -> int:

@@ -27,6 +27,7 @@ from sqlalchemy.schema import CreateIndex
 from moot.db import fill_counts
 from moot.db import tables as t
 from moot.db.engine import make_engine
+from moot.db.tables.base import made_on
 from moot.ranking import PG_HOT_RANK_FUNCTION
 
 
@@ -49,9 +50,14 @@ def _add_indexes(conn: Connection) -> None:
     # Every table's, among them the listings' (time, score) indexes of decision 0036 and the
     # tree's (post_id, parent path) of 0034. IF NOT EXISTS rather than a reflection, which
     # SQLite cannot do for an index on an expression.
+    # An index the tables keep to the other database (tables.base.only_on) is one this
+    # database's index replaced: the (community, time) indexes of 0053 by 0054's with the score.
     for table in t.metadata.sorted_tables:
         for index in table.indexes:
-            conn.execute(CreateIndex(index, if_not_exists=True))
+            if made_on(index, conn.dialect.name):
+                conn.execute(CreateIndex(index, if_not_exists=True))
+            else:
+                conn.exec_driver_sql(f"DROP INDEX IF EXISTS {index.name}")
     if conn.dialect.name == "postgresql":  # CREATE OR REPLACE: the current definition
         conn.exec_driver_sql(PG_HOT_RANK_FUNCTION)
 

@@ -14,14 +14,18 @@ from sqlalchemy import inspect, text
 from moot.db.engine import Database, make_engine
 from moot.db.migrate import _head_revision, is_current, run_migrations
 from moot.db.tables import metadata
+from moot.db.tables.base import made_on
 
 
 def _differences(db: Database) -> list[object]:
     with db.engine.connect() as conn:
+        def include(obj: object, name: str | None, type_: str, reflected: bool, *_: object
+                    ) -> bool:
+            if type_ == "index" and not reflected and not made_on(obj, conn.dialect.name):
+                return False  # an index of the other database only (tables.base.only_on)
+            return not (name or "").startswith("fts_")
         context = MigrationContext.configure(conn, opts={
-            "compare_type": True,
-            "include_object": lambda obj, name, *_: not (name or "").startswith("fts_"),
-        })
+            "compare_type": True, "include_object": include})
         return list(compare_metadata(context, metadata))
 
 

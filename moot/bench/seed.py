@@ -27,6 +27,7 @@ from moot.config import Settings
 from moot.db import tables as t
 from moot.db.engine import Database, make_engine
 from moot.db.search_sql import FTS_SOURCES, pg_statements, sqlite_statements
+from moot.db.tables.base import made_on
 from moot.db.types import utcnow
 from moot.security import hash_password
 
@@ -114,7 +115,8 @@ def _seeded_tables() -> list[Table]:
 def _without_secondary_indexes(conn: Connection) -> Iterator[None]:
     """Drop the non-unique indexes and full-text upkeep of the seeded tables; rebuild after."""
     sqlite = conn.dialect.name == "sqlite"
-    indexes = [ix for table in _seeded_tables() for ix in table.indexes if not ix.unique]
+    indexes = [ix for table in _seeded_tables() for ix in table.indexes
+               if not ix.unique and made_on(ix, conn.dialect.name)]
     with conn.begin():
         for ix in indexes:
             # IF EXISTS rather than checkfirst: SQLite cannot reflect an index on an expression

@@ -36,10 +36,13 @@ from moot.ranking import (
     scaled_class_divisors,
 )
 from moot.views.post_sorts import (
+    ARM_FLOORS,
+    ARM_SCORES,
+    ARM_SCORES_LEAST,
     BAND_SCORES,
     BANDS,
-    CLASS_FLOORS,
     CLASS_LEASTS,
+    NO_SCORE_FLOOR,
     Segment,
 )
 
@@ -58,8 +61,9 @@ def hot_bounds(conn: Connection, pilot: Select[Any], segment: Segment, run: dict
                wanted: int, hinted: tuple[Select[Any], list[int]] | None = None
                ) -> dict[str, Any] | None:
     """The parameters ``least``, ``ranked``, ``floor``, ``band{j}`` and ``score_min`` for a
-    ranked segment's first ``wanted`` rows, and Scaled's ``least{k}`` and ``floor{k}`` per
-    divisor class; None if the segment has no rows at all.
+    ranked segment's first ``wanted`` rows, Scaled's ``least{k}`` per divisor class, and
+    the arms' ``arm_score{k}_{i}`` and ``arm_floor{k}_{i}`` (post_sorts.followed_arms);
+    None if the segment has no rows at all.
 
     ``hinted``: the pilot's statement for given post ids (parameter ``hint``) and the ids of
     the last first page of this listing. Any rows of the segment give a valid floor, and
@@ -90,13 +94,33 @@ def hot_bounds(conn: Connection, pilot: Select[Any], segment: Segment, run: dict
         bounds["score_min"] = score_min  # on the time index (PostgreSQL; post_sorts.index_test)
     for below, band in zip(BAND_SCORES, BANDS, strict=True):
         bounds[band.key] = _time_bound(run, least, min(top, below - 1))
+    leasts = [least]
     if segment.scaled:
-        # Each divisor class's own floor (the bands above stay those of the least divisor).
-        for param, floor, divisor in zip(CLASS_LEASTS, CLASS_FLOORS,
-                                         scaled_class_divisors()[1:], strict=True):
+        # Each divisor class's own least rank (the bands above stay those of the least divisor).
+        for param, divisor in zip(CLASS_LEASTS, scaled_class_divisors()[1:], strict=True):
             bounds[param.key] = ranked * divisor * (1 - 1e-9)
-            bounds[floor.key] = _time_bound(run, bounds[param.key], top)
+            leasts.append(bounds[param.key])
+    for least_k, scores, floors in zip(leasts, ARM_SCORES_LEAST, ARM_FLOORS, strict=False):
+        bounds.update(_arms(run, least_k, top, scores, floors))
     return bounds
+
+
+def _arms(run: dict[str, Any], least: float, top: int, scores: tuple[Any, ...],
+          floors: tuple[Any, ...]) -> dict[str, Any]:
+    """One class's arms (post_sorts.followed_arms): arm i holds the scores from ARM_SCORES[i -
+    1] (from the least score that can rank ``least`` for the first) to under ARM_SCORES[i],
+    and reaches back to when its highest score could still rank ``least``. A post that can
+    rank ``least`` is in the arm of its score: its score is at least the arm's, and it is
+    younger than the arm's highest score allows (a lower score must be younger)."""
+    lowest = least_score_ranking(least)
+    lowest = NO_SCORE_FLOOR if lowest is None else lowest
+    lows = (lowest, *(max(score, lowest) for score in ARM_SCORES))
+    highs = (*(score - 1 for score in ARM_SCORES), top)
+    params: dict[str, Any] = {}
+    for param, floor, low, high in zip(scores, floors, lows, highs, strict=True):
+        params[param.key] = low
+        params[floor.key] = _time_bound(run, least, min(top, high))
+    return params
 
 
 def _time_bound(run: dict[str, Any], least: float, top_score: int) -> Any:

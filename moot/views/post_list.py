@@ -44,9 +44,8 @@ from moot.views.post_sorts import (
     after_params,
     decode_cursor,
     encode_cursor,
-    followed_by_class,
+    followed_arms,
     guarded,
-    in_array,
     segments,
     window_params,
 )
@@ -239,7 +238,7 @@ def _follows_few(conn: Connection, viewer: Viewer | None, q: PostQuery) -> bool:
 def plan(shape: Shape) -> tuple[Segment, ...]:
     featured = t.post.c.featured_community if shape.in_community else t.post.c.featured_local
     subscribed = shape.listing_type == "Subscribed" and not shape.anonymous
-    return tuple(segments(shape.sort, featured, shape.saved_only, subscribed))
+    return tuple(segments(shape.sort, featured, shape.saved_only, subscribed, shape.few_follows))
 
 
 @lru_cache(maxsize=512)
@@ -260,24 +259,24 @@ def _statement(shape: Shape, index: int, resumed: bool, matching: Any, bounded: 
     ``bounded``: with the segment's bound conditions (Segment.bounds)."""
     segment = plan(shape)[index]
     followed: list[Any] = []
-    if (shape.listing_type == "Subscribed" and not shape.anonymous
+    # A reader of few communities: the followed communities' posts read arm by arm, each
+    # through the (community, time, score) index, in place of the window's range and least
+    # score (post_sorts.followed_arms). For a reader of 3,000 that is two to three times
+    # slower than the walk below, and the pilot reads the newest rows by time: both walk.
+    # Decisions 0053, 0054.
+    arms = (shape.few_follows and bounded and segment.decays_with is not None
+            and bool(segment.bounds))
+    if arms:
+        assert segment.decays_with is not None
+        followed.append(followed_arms(segment.decays_with, segment.scaled))
+    elif (shape.listing_type == "Subscribed" and not shape.anonymous
             and segment.decays_with is not None):
         # What the follow join says, again, as a test the database makes on the (time,
         # score, community) index while it walks the window, before it reads a row or joins
         # anything: a pilot for quiet followed communities walked 20,000 rows at L, 100 ms.
         # ``+ 0``: the walk stays on the time index (seeking each followed community instead
         # reads all of their week, then sorts it).
-        # A reader of few communities: each followed community's window, through the
-        # (community, time) index, and for Scaled each divisor class's from its own floor.
-        # Scaled at scale L for a reader of 100: 1,368 rows read instead of 10,700. For a
-        # reader of 3,000 that is two to three times slower than the walk, and the pilot
-        # reads the newest rows by time: both walk. Decision 0053.
-        if shape.few_follows and bounded and segment.scaled:
-            followed.append(followed_by_class(segment.decays_with))
-        elif shape.few_follows and bounded:
-            followed.append(in_array(t.post.c.community_id, FOLLOWED))
-        else:
-            followed.append((t.post.c.community_id + 0).in_(FOLLOWED))
+        followed.append((t.post.c.community_id + 0).in_(FOLLOWED))
     # SQLite tests the conditions it can on the index in this order. Scaled's divisor classes
     # cost more a row (a rank and up to four set probes) than the follow test, so they come
     # after it; Hot and Active keep theirs first (decision 0043). PostgreSQL orders them by
@@ -286,12 +285,15 @@ def _statement(shape: Shape, index: int, resumed: bool, matching: Any, bounded: 
     conditions: tuple[Any, ...] = tuple(followed)
     if bounds and segment.scaled:
         least_score, banded, classed, exact = bounds
-        conditions = (least_score, banded, *followed, guarded(banded, classed), exact)
+        scored = () if arms else (least_score,)
+        conditions = (*scored, banded, *followed, guarded(banded, classed), exact)
     elif bounds:
         least_score, banded, ranked = bounds
-        conditions = (least_score, banded, guarded(banded, ranked), *followed)
+        scored = () if arms else (least_score,)
+        conditions = (*scored, banded, guarded(banded, ranked), *followed)
+    window = () if arms else segment.window
     query = (post_view_select(None if shape.anonymous else ME, NOW)
-             .where(*filters(shape), *segment.where, *conditions))
+             .where(*filters(shape), *segment.where, *window, *conditions))
     if matching is not None:
         query = query.where(t.post.c.id.in_(matching))
     if resumed:

@@ -18,7 +18,7 @@ from moot.db import tables as t
 from moot.db.engine import Database
 from moot.db.types import utcnow
 from moot.ranking import controversy_rank, hot_rank
-from moot.views import post_bounds, post_list
+from moot.views import post_bounds, post_list, post_sorts
 from tests.helpers import ApiClient
 
 SORTS = ["Active", "Hot", "New", "Old", "TopDay", "TopWeek", "TopMonth", "TopYear", "TopAll",
@@ -349,10 +349,52 @@ def test_subscribed_ranked_pages_by_community_or_by_walk_keep_the_exact_order(
                                                               listing_type="Subscribed")) is few
 
 
+def test_subscribed_arms_keep_the_posts_at_each_score_edge(
+        api: ApiClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A reader of few communities gets each followed community's posts read in arms split
+    at post_sorts.ARM_SCORES, each arm back to when its highest score can still rank
+    (post_bounds._arms). Posts scoring on both sides of every split, of all ages, in a small
+    and a big community: every page and cursor walk of Hot, Active and Scaled is exactly the
+    full ranking. (An arm reaching back only as far as its lowest score allows fails here on
+    PostgreSQL.)"""
+    monkeypatch.setattr(post_list, "FEW_FOLLOWS", 500)
+    monkeypatch.setattr(post_list, "_FOLLOWS", {})
+    alice, bob = api.make_person(), api.make_person()
+    small, big = (api.make_community(alice.token)["community"]["id"] for _ in range(2))
+    scores = [-1, 0, *[edge + step for edge in post_sorts.ARM_SCORES for step in (-1, 0)], 900]
+    now = utcnow()
+    rng = random.Random(5)
+    for community in (small, big):
+        for score in scores:
+            for _ in range(3):
+                post_id = api.make_post(alice.token, community)["post"]["id"]
+                age = timedelta(hours=rng.uniform(0.05, 100))
+                with db(api).write() as conn:
+                    conn.execute(update(t.post).where(t.post.c.id == post_id).values(
+                        published=now - age, newest_comment_time=now - age,
+                        newest_comment_time_necro=now - age, score=score,
+                        upvotes=max(score, 0), downvotes=max(-score, 0)))
+    with db(api).write() as conn:
+        for community, users in ((small, 3), (big, 20000)):
+            conn.execute(update(t.community).where(t.community.c.id == community)
+                         .values(users_active_month=users))
+    for community in (small, big):
+        api.post("/community/follow", {"community_id": community, "follow": True},
+                 token=bob.token)
+    for sort in ("Hot", "Active", "Scaled"):
+        want = expected(api, sort)
+        for pilot_rows in (1, post_bounds.PILOT_ROWS):
+            monkeypatch.setattr(post_bounds, "PILOT_ROWS", pilot_rows)
+            query = {"sort": sort, "type_": "Subscribed"}
+            for limit in (1, 3, 10):
+                assert listed(api, bob.token, limit=limit, **query) == want[:limit], sort
+            assert walk_as(api, bob.token, 3, **query) == want, sort
+
+
 def test_scaled_class_windows_keep_a_small_communitys_older_post(
         api: ApiClient, monkeypatch: pytest.MonkeyPatch) -> None:
     """A post of a community of few monthly users can outrank a big community's newer posts
-    for days: its class's window (post_sorts.followed_by_class) reaches back that far, where
+    for days: its class's arms (post_sorts.followed_arms) reach back that far, where
     the big community's is hours. Here a 30-hour-old post of a community of no users ranks
     second, older than the biggest class's floor (7 hours with these posts)."""
     monkeypatch.setattr(post_list, "FEW_FOLLOWS", 500)

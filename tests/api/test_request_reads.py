@@ -197,6 +197,48 @@ def test_listing_statements_are_planned_as_their_mode_says(
         assert all(generic == 0 and custom > 5 for generic, custom in planned.values()), planned
 
 
+@pytest.mark.parametrize("sort", ["Hot", "Active", "Scaled"])
+def test_a_few_follows_page_reads_in_arms_and_the_follows_once(
+        api: ApiClient, monkeypatch: pytest.MonkeyPatch, sort: str) -> None:
+    """A reader of few communities gets the ranked page read in arms (post_sorts.
+    followed_arms), one per score range and (Scaled) divisor class, and the plan reads the
+    follows once, Scaled's for all of its classes (post_sorts.FOLLOWED_CLASSES). Which way
+    PostgreSQL reads the arms depends on the table's size: at scale L a BitmapOr of them on
+    the (community, time, score) index (bench/README.md, "session 13"); in the test database,
+    small enough for one range of an index or the whole table, the plan is made with
+    sequential scans priced out and this only checks what does not depend on the size."""
+    _postgres_only(api)
+    from moot.views import post_list, post_sorts
+
+    monkeypatch.setattr(post_list, "FEW_FOLLOWS", 500)
+    monkeypatch.setattr(post_list, "_FOLLOWS", {})
+    reader, posts = _forum(api)
+    url = f"/api/v3/post/list?type_=Subscribed&sort={sort}&limit=10"
+    for _ in range(2):
+        response = api.client.get(url, headers={"Authorization": f"Bearer {reader.token}"})
+        assert response.status_code == 200, response.text
+        assert {p["post"]["id"] for p in response.json()["posts"]} == set(posts)
+    with _db(api).engine.connect() as conn:
+        pages = [(statement, types) for statement, types in conn.execute(text(
+            "SELECT statement, parameter_types::text[] FROM pg_prepared_statements"))
+            if "k0 DESC" in statement and "moot_hot_rank" in statement
+            and "post.score >= $" in statement and " + 0" not in statement]
+        assert len(pages) == 1, [statement[:200] for statement, _ in pages]
+        statement, types = pages[0]
+        conn.execute(text("SET plan_cache_mode = force_generic_plan"))
+        conn.execute(text("SET enable_seqscan = off"))
+        conn.exec_driver_sql(f"PREPARE moot_arms_test ({', '.join(types)}) AS {statement}")
+        nulls = ", ".join(["NULL"] * len(types))
+        plan = "\n".join(conn.exec_driver_sql(
+            f"EXPLAIN EXECUTE moot_arms_test({nulls})").scalars())
+        conn.exec_driver_sql("DEALLOCATE moot_arms_test")
+        conn.execute(text("RESET plan_cache_mode"))
+        conn.execute(text("RESET enable_seqscan"))
+    arms = post_sorts.ARMS * (post_sorts.CLASSES if sort == "Scaled" else 1)
+    assert statement.count("post.community_id = ANY(ARRAY(") == arms, statement
+    assert plan.count("ix_community_follower_person") == 1, plan
+
+
 def test_a_failing_statement_with_a_plan_mode_leaves_the_session_as_it_was(
         api: ApiClient) -> None:
     """The mode is set, the statement run and the mode reset in one round trip (a pipeline);

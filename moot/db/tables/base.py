@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, MetaData, text
+from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, MetaData, text
 
 from moot.db.types import UtcDateTime, utcnow
 
@@ -16,6 +16,19 @@ metadata = MetaData(
         "pk": "pk_%(table_name)s",
     }
 )
+
+
+def only_on(dialect: str, index: Index) -> Index:
+    """An index that ``create_all`` makes on one database only (``Index.ddl_if``), which the
+    migrations, the schema comparison and bench.upgrade_counts also keep to it
+    (``made_on``)."""
+    return index.ddl_if(dialect=dialect)
+
+
+def made_on(index: Index, dialect: str) -> bool:
+    """Whether the schema has ``index`` on ``dialect`` (only_on)."""
+    condition = index._ddl_if
+    return condition is None or condition.dialect in (None, dialect)
 
 
 def id_column() -> Column[Any]:

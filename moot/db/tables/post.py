@@ -7,6 +7,7 @@ from moot.db.tables.base import (
     flag,
     id_column,
     metadata,
+    only_on,
     published,
     ref,
     updated,
@@ -52,13 +53,22 @@ post = Table(
 # checks follows) from the index alone, before reading a row (moot/views/post_bounds.py,
 # decision 0036); New and Old walk them by time.
 Index("ix_post_published_score", post.c.published, post.c.score, post.c.community_id)
-Index("ix_post_community_published", post.c.community_id, post.c.published)
+# A community's posts by time. On PostgreSQL also by score, so that a Subscribed page of a
+# reader of few communities skips a community's low-scoring posts inside the index, arm by arm
+# (post_sorts.followed_arms, decision 0054). SQLite does not read them that way, and every vote
+# would update two more of its index entries.
+only_on("sqlite", Index("ix_post_community_published", post.c.community_id, post.c.published))
+only_on("postgresql", Index("ix_post_community_published_score", post.c.community_id,
+                            post.c.published, post.c.score))
 Index("ix_post_creator_published", post.c.creator_id, post.c.published)
 Index("ix_post_score", post.c.score)
 Index("ix_post_newest_comment_time", post.c.newest_comment_time)
 Index("ix_post_necro_score", post.c.newest_comment_time_necro, post.c.score,
       post.c.community_id)
-Index("ix_post_community_necro", post.c.community_id, post.c.newest_comment_time_necro)
+only_on("sqlite", Index("ix_post_community_necro", post.c.community_id,
+                        post.c.newest_comment_time_necro))
+only_on("postgresql", Index("ix_post_community_necro_score", post.c.community_id,
+                            post.c.newest_comment_time_necro, post.c.score))
 Index("ix_post_comments", post.c.comments)
 Index("ix_post_controversy", post.c.controversy_rank)
 Index("ix_post_url", post.c.url)

@@ -553,8 +553,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('post', schema=None) as batch_op:
         batch_op.create_index('ix_post_comments', ['comments'], unique=False)
-        batch_op.create_index('ix_post_community_necro', ['community_id', 'newest_comment_time_necro'], unique=False)
-        batch_op.create_index('ix_post_community_published', ['community_id', 'published'], unique=False)
         batch_op.create_index('ix_post_controversy', ['controversy_rank'], unique=False)
         batch_op.create_index('ix_post_creator_published', ['creator_id', 'published'], unique=False)
         batch_op.create_index('ix_post_featured_community', ['community_id', 'published'], unique=False, sqlite_where=sa.text('featured_community = 1'), postgresql_where='featured_community')
@@ -1085,8 +1083,6 @@ def downgrade() -> None:
         batch_op.drop_index('ix_post_featured_community', sqlite_where=sa.text('featured_community = 1'), postgresql_where='featured_community')
         batch_op.drop_index('ix_post_creator_published')
         batch_op.drop_index('ix_post_controversy')
-        batch_op.drop_index('ix_post_community_published')
-        batch_op.drop_index('ix_post_community_necro')
         batch_op.drop_index('ix_post_comments')
 
     op.drop_table('post')
@@ -1203,7 +1199,15 @@ def _dialect_specific_upgrade() -> None:
     if bind.dialect.name == "sqlite":
         for statement in search_sql.sqlite_statements():
             op.execute(statement)
+        # A community's posts by time; PostgreSQL's also hold the score (decision 0054).
+        op.create_index("ix_post_community_published", "post", ["community_id", "published"])
+        op.create_index("ix_post_community_necro", "post",
+                        ["community_id", "newest_comment_time_necro"])
     else:
+        op.create_index("ix_post_community_published_score", "post",
+                        ["community_id", "published", "score"])
+        op.create_index("ix_post_community_necro_score", "post",
+                        ["community_id", "newest_comment_time_necro", "score"])
         op.execute(ranking.PG_HOT_RANK_FUNCTION)
         for statement in search_sql.pg_statements():
             op.execute(statement)
