@@ -21,7 +21,7 @@ that page, and otherwise the page is read without the floor.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection
@@ -55,6 +55,10 @@ PILOT_ROWS = 100
 # a first floor, then a lower one for a listing whose filters leave few of the window's best
 # posts (a Subscribed page while the day's most voted posts are elsewhere).
 SCORE_SLACKS = (2, 20)
+# How much of a remembered floor, after the most it can fall with time, a page is read above
+# (remembered_bounds): the rest leaves room for votes since.
+REMEMBERED_SHARE = 0.95
+TOP_SCORE_ANY = 2 ** 31 - 1  # no score is higher (PostgreSQL's score is a 32-bit integer)
 
 
 def hot_bounds(conn: Connection, pilot: Select[Any], segment: Segment, run: dict[str, Any],
@@ -84,10 +88,29 @@ def hot_bounds(conn: Connection, pilot: Select[Any], segment: Segment, run: dict
         return None
     by_id = {row[2]: row[0] for row in rows}  # a post read by both counts once
     ranks = sorted(by_id.values(), reverse=True)
-    ranked = ranks[min(wanted, len(ranks)) - 1]
+    return bounds_of(run, segment, ranks[min(wanted, len(ranks)) - 1], rows[0][1] or 0)
+
+
+def remembered_bounds(run: dict[str, Any], segment: Segment, ranked: float,
+                      then: datetime) -> dict[str, Any]:
+    """The bounds of a floor remembered from this listing's last full first page, whose last
+    post ranked ``ranked`` at ``then`` (post_list._bounded_rows). Any floor that leaves a full
+    page above it is exact, wherever it comes from; this one is lowered by the most a rank
+    can fall since (a post's rank falls fastest at age 0: by ``(2 / (2 + hours)) ** 1.8``) and
+    a share for votes, so that the page is likely full again. The site's top score is not
+    known without reading it, so the time bounds take the highest score there can be."""
+    hours = max(0.0, (run["now"] - then).total_seconds() / 3600)
+    lowered = ranked * (2 / (2 + hours)) ** 1.8 * REMEMBERED_SHARE
+    return bounds_of(run, segment, lowered, TOP_SCORE_ANY)
+
+
+
+def bounds_of(run: dict[str, Any], segment: Segment, ranked: float, top: int
+              ) -> dict[str, Any]:
+    """The bounds of a ranked segment's page whose posts rank ``ranked`` or more, when no post
+    scores more than ``top`` (hot_bounds)."""
     least = ranked * (SCALED_DIVISOR_MIN if segment.scaled else 1.0)
     least *= 1 - 1e-9  # float rounding between the rank and its scaled form
-    top = rows[0][1] or 0
     bounds = {"least": least, "ranked": ranked, "floor": _time_bound(run, least, top)}
     score_min = least_score_ranking(least)
     if score_min is not None:

@@ -31,7 +31,12 @@ from moot.views.communities import find_community_id
 from moot.views.languages import chosen_languages
 from moot.views.paging import limit_and_offset
 from moot.views.people import Viewer
-from moot.views.post_bounds import BOUNDED_DEPTH, hot_bounds, score_floors
+from moot.views.post_bounds import (
+    BOUNDED_DEPTH,
+    hot_bounds,
+    remembered_bounds,
+    score_floors,
+)
 from moot.views.post_sorts import (
     FOLLOWED,
     HOT_SORTS,
@@ -366,6 +371,18 @@ def _bounded_rows(conn: Connection, shape: Shape, index: int, resumed: bool,
     ordered, _ = _cached_statement(shape, index, resumed)
     if segment.decays_with is not None:
         key = (shape, index, run["me"], run["community_id"])
+        first_page = not resumed and run["offset"] == 0
+        kept = _RANKED.pop(key, None) if first_page and shape.few_follows else None
+        if kept is not None:
+            # The floor of this listing's last full first page, lowered for the time since: if
+            # the page above it is full it is the page, and no pilot is read (post_bounds.
+            # remembered_bounds; a reader of few communities, whose arms reach back no further
+            # for the unknown top score than their last arm's few high scores).
+            rows = prepared.run(conn, ordered, {
+                **run, **remembered_bounds(run, segment, *kept)}).all()
+            if len(rows) == run["limit"]:
+                _remember_page(key, rows, run)
+                return rows
         hint = _HINTS.get(key) if not resumed else None
         bounds = hot_bounds(conn, _pilot_statement(shape, index, resumed), segment, run, wanted,
                             None if hint is None else (_hint_statement(shape, index), list(hint)))
@@ -373,8 +390,8 @@ def _bounded_rows(conn: Connection, shape: Shape, index: int, resumed: bool,
         if bounds is None:
             return []
         rows = prepared.run(conn, ordered, {**run, **bounds}).all()
-        if not resumed and run["offset"] == 0 and rows:
-            _remember(key, [row[0] for row in rows])
+        if first_page and rows:
+            _remember_page(key, rows, run if shape.few_follows else None)
         return rows
     if segment.scored:
         # Any floor that leaves a full page above it is exact: no post below it can be on the
@@ -442,6 +459,21 @@ MAX_HINTS = 4096
 
 def _remember(key: tuple[Any, ...], ids: list[int]) -> None:
     _keep(_HINTS, key, array("q", ids))
+
+
+# The rank of the last post of the last full first page of each ranked listing of a reader
+# of few communities (post_list.Shape.few_follows), with the clock of that page: the next
+# request's first floor (post_bounds.remembered_bounds). One that leaves the page short is
+# dropped, and the page is read as without it.
+_RANKED: dict[tuple[Any, ...], tuple[float, Any]] = {}
+
+
+def _remember_page(key: tuple[Any, ...], rows: Sequence[Any], run: dict[str, Any] | None
+                   ) -> None:
+    """A first page's ids as the next one's hints, and (``run`` given) its floor, if full."""
+    _remember(key, [row[0] for row in rows])
+    if run is not None and len(rows) == run["limit"]:
+        _keep(_RANKED, key, (float(rows[-1][1]), run["now"]))
 
 
 def _keep(store: dict[tuple[Any, ...], Any], key: tuple[Any, ...], value: Any) -> None:

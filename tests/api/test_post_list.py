@@ -391,6 +391,57 @@ def test_subscribed_arms_keep_the_posts_at_each_score_edge(
             assert walk_as(api, bob.token, 3, **query) == want, sort
 
 
+def test_a_remembered_floor_reads_no_pilot_and_never_changes_the_page(
+        api: ApiClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A reader of few communities (PostgreSQL) gets the next first page of a ranked listing
+    read above the floor of the last full one, lowered for the time since, without the pilot
+    (post_bounds.remembered_bounds): any floor that leaves a full page is exact. A floor too
+    high for the page now (posts voted down, or one planted) leaves it short, and the page is
+    read as without it; one too low only reads more candidates. Every page is the full
+    ranking."""
+    monkeypatch.setattr(post_list, "FEW_FOLLOWS", 500)
+    monkeypatch.setattr(post_list, "_FOLLOWS", {})
+    monkeypatch.setattr(post_list, "_RANKED", {})
+    token, followed = build_classes(api)
+    with db(api).read() as conn:
+        in_followed = set(conn.execute(select(t.post.c.id).where(
+            t.post.c.community_id.in_(followed))).scalars())
+    pilots = []
+    real_bounds = post_bounds.hot_bounds
+    monkeypatch.setattr(post_list, "hot_bounds",
+                        lambda *args, **kw: pilots.append(1) or real_bounds(*args, **kw))
+    pg = not db(api).is_sqlite
+    for sort in ("Hot", "Active", "Scaled"):
+        query = {"sort": sort, "type_": "Subscribed", "limit": 4}
+
+        def mine(sort: str = sort) -> list[int]:
+            return [pid for pid in expected(api, sort) if pid in in_followed][:4]
+        assert listed(api, token, **query) == mine(), sort
+        pilots.clear()
+        assert listed(api, token, **query) == mine(), sort
+        assert len(pilots) == (0 if pg else 1), sort  # the remembered floor, no pilot
+        # The page's best post voted down: the floor is now too high for a full page.
+        top = listed(api, token, **query)[0]
+        with db(api).write() as conn:
+            conn.execute(update(t.post).where(t.post.c.id == top).values(score=-5))
+        assert listed(api, token, **query) == mine(), sort
+        for ranked in (1e9, 1e-9):  # far too high, far too low
+            for key in list(post_list._RANKED):
+                post_list._RANKED[key] = (ranked, post_list._RANKED[key][1])
+            assert listed(api, token, **query) == mine(), (sort, ranked)
+        # The floor of a full page of one (the best post's rank): a page of four above it
+        # holds only that post, and is read again.
+        assert listed(api, token, **{**query, "limit": 1}) == mine()[:1], sort
+        for key in list(post_list._RANKED):
+            ranked, then = post_list._RANKED[key]
+            post_list._RANKED[key] = (ranked / post_bounds.REMEMBERED_SHARE, then)
+        assert listed(api, token, **query) == mine(), sort
+        assert walk_as(api, token, 4, sort=sort, type_="Subscribed") == [
+            pid for pid in expected(api, sort) if pid in in_followed], sort
+    if pg:
+        assert post_list._RANKED
+
+
 def test_scaled_class_windows_keep_a_small_communitys_older_post(
         api: ApiClient, monkeypatch: pytest.MonkeyPatch) -> None:
     """A post of a community of few monthly users can outrank a big community's newer posts
