@@ -63,7 +63,7 @@ def _add_indexes(conn: Connection) -> None:
 
 
 def upgrade(url: str) -> None:
-    engine = make_engine(url, pool_size=1)
+    engine = make_engine(url, pool_size=1, parallel=True)
     try:
         started = time.perf_counter()
         with engine.begin() as conn:

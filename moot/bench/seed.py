@@ -62,7 +62,7 @@ def seed(settings: Settings, scale: Scale, seed_value: int, *, show_progress: bo
     from moot.cli import prepare_database
 
     prepare_database(settings)
-    db = Database(make_engine(settings.database_url, pool_size=1))
+    db = Database(make_engine(settings.database_url, pool_size=1, parallel=True))
     started = time.perf_counter()
     try:
         with db.engine.connect() as conn:

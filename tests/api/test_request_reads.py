@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.pool import NullPool
 
 from moot.db import prepared
-from moot.db.engine import normalise_url
+from moot.db.engine import make_engine, normalise_url
 from tests.helpers import ApiClient, Person
 
 LISTING = "type_=Subscribed&sort=New&limit=10"
@@ -261,3 +261,28 @@ def test_a_failing_statement_with_a_plan_mode_leaves_the_session_as_it_was(
                 conn.rollback()
             assert conn.execute(text("SHOW plan_cache_mode")).scalar_one() == "auto"
             assert conn.execute(ok, {"one": 2}).scalar_one() == 3
+
+
+def test_request_connections_plan_no_parallel_workers(api: ApiClient, database_url: str
+                                                      ) -> None:
+    """The server's connections plan no parallel workers (a page read through an index only
+    pays for starting them; decision 0056), the URL's own options kept; bulk work's engine
+    (``parallel=True``: the seed, its counts) keeps PostgreSQL's setting."""
+    _postgres_only(api)
+    with _db(api).engine.connect() as conn:
+        assert conn.execute(text("SHOW max_parallel_workers_per_gather")).scalar_one() == "0"
+    separator = "&" if "?" in database_url else "?"
+    for url, parallel, wanted in (
+            (f"{database_url}{separator}options=-c%20work_mem%3D5MB", False, ("0", "5MB")),
+            (database_url, True, None)):
+        engine = make_engine(url, pool_size=1, parallel=parallel)
+        try:
+            with engine.connect() as conn:
+                found = (conn.execute(text("SHOW max_parallel_workers_per_gather")).scalar_one(),
+                         conn.execute(text("SHOW work_mem")).scalar_one())
+        finally:
+            engine.dispose()
+        if wanted is None:
+            assert found[0] != "0"
+        else:
+            assert found == wanted
