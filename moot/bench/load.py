@@ -26,12 +26,16 @@ class Request:
     path: str
     body: dict[str, Any] | None = None
     token: str | None = None
+    # A web page's login: the token in the ``jwt`` cookie, as a browser sends it.
+    cookie: str | None = None
 
     def encode(self, host: str) -> bytes:
         payload = json.dumps(self.body).encode() if self.body is not None else b""
         head = [f"{self.method} {self.path} HTTP/1.1", f"Host: {host}", "Accept: application/json"]
         if self.token:
             head.append(f"Authorization: Bearer {self.token}")
+        if self.cookie:
+            head.append(f"Cookie: jwt={self.cookie}")
         if self.body is not None:
             head += ["Content-Type: application/json", f"Content-Length: {len(payload)}"]
         return ("\r\n".join(head) + "\r\n\r\n").encode() + payload

@@ -173,6 +173,11 @@ async def _measure(port: int, seconds: float, connections: int, post_ids: list[i
                                    Request("GET", tree, token=reader), comments_returned=size))
     cases.append(await runner.case("post (the biggest thread)",
                                    Request("GET", f"/api/v3/post?id={biggest}")))
+    # The web interface's thread page of the same post (HTML; its comments paged as the API's).
+    cases.append(await runner.case("web thread page (the biggest thread)",
+                                   Request("GET", f"/post/{biggest}")))
+    cases.append(await runner.case("web thread page (the biggest thread, logged in)",
+                                   Request("GET", f"/post/{biggest}", cookie=reader)))
 
     def vote(n: int, i: int) -> Request:
         return Request("POST", "/api/v3/post/like", {"post_id": rng.choice(post_ids),
