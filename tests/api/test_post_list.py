@@ -374,13 +374,7 @@ def test_subscribed_arms_keep_the_posts_at_each_score_edge(
                         published=now - age, newest_comment_time=now - age,
                         newest_comment_time_necro=now - age, score=score,
                         upvotes=max(score, 0), downvotes=max(-score, 0)))
-    with db(api).write() as conn:
-        for community, users in ((small, 3), (big, 20000)):
-            conn.execute(update(t.community).where(t.community.c.id == community)
-                         .values(users_active_month=users))
-    for community in (small, big):
-        api.post("/community/follow", {"community_id": community, "follow": True},
-                 token=bob.token)
+    _follow_with_users(api, bob.token, {small: 3, big: 20000})
     for sort in ("Hot", "Active", "Scaled"):
         want = expected(api, sort)
         for pilot_rows in (1, post_bounds.PILOT_ROWS):
@@ -462,17 +456,21 @@ def test_scaled_class_windows_keep_a_small_communitys_older_post(
         with db(api).write() as conn:
             conn.execute(update(t.post).where(t.post.c.id == post_id).values(
                 published=now - timedelta(hours=hours), score=score, upvotes=score))
-    with db(api).write() as conn:
-        for community, users in ((small, 0), (big, 20000)):
-            conn.execute(update(t.community).where(t.community.c.id == community)
-                         .values(users_active_month=users))
-    for community in (small, big):
-        api.post("/community/follow", {"community_id": community, "follow": True},
-                 token=bob.token)
+    _follow_with_users(api, bob.token, {small: 0, big: 20000})
     want = expected(api, "Scaled")
     assert want[:2] == made[:2]  # the small community's two posts, the old one second
     assert listed(api, bob.token, sort="Scaled", type_="Subscribed", limit=2) == want[:2]
     assert walk_as(api, bob.token, 2, sort="Scaled", type_="Subscribed") == want
+
+
+def _follow_with_users(api: ApiClient, token: str, users: dict[int, int]) -> None:
+    """The communities given monthly users (their Scaled divisors), and followed by ``token``."""
+    with db(api).write() as conn:
+        for community, count in users.items():
+            conn.execute(update(t.community).where(t.community.c.id == community)
+                         .values(users_active_month=count))
+    for community in users:
+        api.post("/community/follow", {"community_id": community, "follow": True}, token=token)
 
 
 def _viewer_of(api: ApiClient, token: str) -> Any:

@@ -104,16 +104,25 @@ def test_the_views_flag_lookups_keep_one_plan_that_looks_up_the_page_by_key(
             if "'creator_ban'" in statement and "post_read" in statement]
         assert len(flags) == 1, flags
         _, statement, types = flags[0]
-        conn.execute(text("SET plan_cache_mode = force_generic_plan"))
-        conn.exec_driver_sql(f"PREPARE moot_flags_test ({', '.join(types)}) AS {statement}")
-        nulls = ", ".join(["NULL"] * len(types))
-        plan = "\n".join(conn.exec_driver_sql(
-            f"EXPLAIN EXECUTE moot_flags_test({nulls})").scalars())
-        conn.exec_driver_sql("DEALLOCATE moot_flags_test")
-        conn.execute(text("RESET plan_cache_mode"))
+        plan = _generic_plan(conn, statement, types)
     for table in ("post_read", "post_like", "post_saved", "post_hide"):
         assert f"ix_{table}_person" not in plan, plan
     assert "ix_community_follower_person" not in plan, plan
+
+
+def _generic_plan(conn: Any, statement: str, types: list[str], *off: str) -> str:
+    """EXPLAIN of the plan PostgreSQL keeps for a prepared statement whatever its values
+    (``force_generic_plan``), with the planner settings ``off`` turned off."""
+    conn.execute(text("SET plan_cache_mode = force_generic_plan"))
+    for setting in off:
+        conn.execute(text(f"SET {setting} = off"))
+    conn.exec_driver_sql(f"PREPARE moot_plan_test ({', '.join(types)}) AS {statement}")
+    nulls = ", ".join(["NULL"] * len(types))
+    plan = "\n".join(conn.exec_driver_sql(f"EXPLAIN EXECUTE moot_plan_test({nulls})").scalars())
+    conn.exec_driver_sql("DEALLOCATE moot_plan_test")
+    for setting in ("plan_cache_mode", *off):
+        conn.execute(text(f"RESET {setting}"))
+    return plan
 
 
 def test_reads_and_writes_recover_from_connections_the_server_dropped(
@@ -225,15 +234,7 @@ def test_a_few_follows_page_reads_in_arms_and_the_follows_once(
             and "post.score >= $" in statement and " + 0" not in statement]
         assert len(pages) == 1, [statement[:200] for statement, _ in pages]
         statement, types = pages[0]
-        conn.execute(text("SET plan_cache_mode = force_generic_plan"))
-        conn.execute(text("SET enable_seqscan = off"))
-        conn.exec_driver_sql(f"PREPARE moot_arms_test ({', '.join(types)}) AS {statement}")
-        nulls = ", ".join(["NULL"] * len(types))
-        plan = "\n".join(conn.exec_driver_sql(
-            f"EXPLAIN EXECUTE moot_arms_test({nulls})").scalars())
-        conn.exec_driver_sql("DEALLOCATE moot_arms_test")
-        conn.execute(text("RESET plan_cache_mode"))
-        conn.execute(text("RESET enable_seqscan"))
+        plan = _generic_plan(conn, statement, types, "enable_seqscan")
     arms = post_sorts.ARMS * (post_sorts.CLASSES if sort == "Scaled" else 1)
     assert statement.count("post.community_id = ANY(ARRAY(") == arms, statement
     assert plan.count("ix_community_follower_person") == 1, plan
