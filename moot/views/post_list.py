@@ -288,13 +288,13 @@ def _statement(shape: Shape, index: int, resumed: bool, matching: Any, bounded: 
     # its own cost estimates, so there the ranks are guarded by the bands (decision 0052).
     bounds = segment.bounds if bounded else ()
     conditions: tuple[Any, ...] = tuple(followed)
+    # The arms hold the least score themselves.
+    scored = bounds[:1] if bounds and not arms else ()
     if bounds and segment.scaled:
-        least_score, banded, classed, exact = bounds
-        scored = () if arms else (least_score,)
+        _, banded, classed, exact = bounds
         conditions = (*scored, banded, *followed, guarded(banded, classed), exact)
     elif bounds:
-        least_score, banded, ranked = bounds
-        scored = () if arms else (least_score,)
+        _, banded, ranked = bounds
         conditions = (*scored, banded, guarded(banded, ranked), *followed)
     window = () if arms else segment.window
     query = (post_view_select(None if shape.anonymous else ME, NOW)
