@@ -228,11 +228,15 @@ def test_a_few_follows_page_reads_in_arms_and_the_follows_once(
         assert response.status_code == 200, response.text
         assert {p["post"]["id"] for p in response.json()["posts"]} == set(posts)
     with _db(api).engine.connect() as conn:
+        # This sort's page statement (one text; the connection may hold it prepared more than
+        # once, with the parameter types of earlier tests' values).
+        time_column = "newest_comment_time_necro" if sort == "Active" else "published"
         pages = [(statement, types) for statement, types in conn.execute(text(
             "SELECT statement, parameter_types::text[] FROM pg_prepared_statements"))
-            if "k0 DESC" in statement and "moot_hot_rank" in statement
-            and "post.score >= $" in statement and " + 0" not in statement]
-        assert len(pages) == 1, [statement[:200] for statement, _ in pages]
+            if "k0 DESC" in statement and f"moot_hot_rank(post.score, post.{time_column}"
+            in statement and "post.score >= $" in statement and " + 0" not in statement
+            and ("followed_class" in statement) == (sort == "Scaled")]
+        assert len({statement for statement, _ in pages}) == 1, [s[:200] for s, _ in pages]
         statement, types = pages[0]
         plan = _generic_plan(conn, statement, types, "enable_seqscan")
     arms = post_sorts.ARMS * (post_sorts.CLASSES if sort == "Scaled" else 1)
