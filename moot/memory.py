@@ -13,6 +13,11 @@ tens of megabytes that Python and SQLite had already freed, for two reasons:
   in them (about 27 MB after the benchmark's load at L).
 
 Elsewhere (musl, macOS) these calls do not exist and nothing is changed.
+
+Answers built from a thousand rows at once (a thread page, a comment tree) are built on at most
+``BIG_ANSWER_THREADS`` threads per process (``build_big``): eight built at once held eight
+times their rows and their text, and Python's allocator kept much of that peak after it was
+freed (docs/decisions/0057-big-answers-two-at-a-time.md).
 """
 
 from __future__ import annotations
@@ -20,8 +25,14 @@ from __future__ import annotations
 import ctypes
 import logging
 import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import anyio
+import anyio.to_thread
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 _M_TRIM_THRESHOLD = -1
 _M_MMAP_THRESHOLD = -3
@@ -74,3 +85,17 @@ def start_trimmer(every_s: float = TRIM_EVERY_S,
     thread = threading.Thread(target=loop, name="moot-malloc-trim", daemon=True)
     thread.start()
     return thread
+
+
+# One process runs one thread of Python at a time: a third builder would only interleave with
+# the two, adding its rows to memory and its time to theirs. Two let one build while the
+# other waits on the database.
+BIG_ANSWER_THREADS = 2
+BIG_ANSWERS = anyio.CapacityLimiter(BIG_ANSWER_THREADS)
+
+
+async def build_big(fn: Callable[..., T], *args: Any) -> T:
+    """``fn(*args)`` on a thread, with no more than ``BIG_ANSWER_THREADS`` such builds at once
+    in this process. A request that waits for its turn waits in the event loop, holding no
+    thread, so the small requests behind it keep every thread of the shared pool."""
+    return await anyio.to_thread.run_sync(fn, *args, limiter=BIG_ANSWERS)

@@ -16,6 +16,7 @@ FastAPI. See docs/decisions/0042-read-door.md.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -36,6 +37,7 @@ from moot.api.v3.deps import Api
 from moot.api.v3.posts import read_post, read_posts
 from moot.context import Context
 from moot.errors import MootError
+from moot.memory import build_big
 from moot.security import read_token
 from moot.views.people import Viewer, load_viewer
 
@@ -51,6 +53,8 @@ ROUTES: dict[str, tuple[type[BaseModel], Route, type[BaseModel]]] = {
 }
 _NAMES = {path: frozenset(field.alias or name for name, field in query.model_fields.items())
           for path, (query, _route, _answer) in ROUTES.items()}
+# Built as big answers (moot/memory.py): a comment list may be a tree of hundreds.
+BIG = frozenset({"/api/v3/comment/list"})
 _CRASH = (500, b'{"error":"unknown","message":"internal server error"}')
 
 
@@ -76,8 +80,9 @@ class ReadDoor:
                                  limits["message_per_second"]):
             status, body = 400, b'{"error":"rate_limit_error"}'
         else:
-            status, body = await anyio.to_thread.run_sync(
-                self._read, scope["path"], parsed[0], user_id, parsed[1])
+            read = functools.partial(self._read, scope["path"], parsed[0], user_id, parsed[1])
+            status, body = await (build_big(read) if scope["path"] in BIG
+                                  else anyio.to_thread.run_sync(read))
         await send_answer(scope, send, start, status, body)
 
     def _read(self, path: str, query: BaseModel, user_id: int, token: str) -> tuple[int, bytes]:

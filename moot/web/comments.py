@@ -17,6 +17,7 @@ from moot.actions.comments import (
 )
 from moot.actions.reports import do_create_comment_report
 from moot.errors import MootError
+from moot.memory import build_big
 from moot.views.comments import get_comment_view
 from moot.views.posts import get_post
 from moot.web import render, session
@@ -29,8 +30,12 @@ router = web_router()
 
 
 @router.get("/comment/{comment_id}")
-def comment_page(request: Request, viewer: MaybeUser, comment_id: int,
-                 sort: str | None = None) -> Response:
+async def comment_page(request: Request, viewer: MaybeUser, comment_id: int,
+                       sort: str | None = None) -> Response:
+    return await build_big(_comment_page, request, viewer, comment_id, sort)
+
+
+def _comment_page(request: Request, viewer: Any, comment_id: int, sort: str | None) -> Response:
     ctx = session.get_context(request)
     data = get_post(ctx, viewer, None, comment_id)
     post_id = data["post_view"]["post"]["id"]

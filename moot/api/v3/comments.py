@@ -59,7 +59,7 @@ def save_comment(ctx: Ctx, user: User, form: m.SaveComment) -> dict[str, Any]:
     return comment_response(ctx, form.comment_id, user)
 
 
-@api.get("/comment/list", m.GetCommentsResponse)
+@api.get("/comment/list", m.GetCommentsResponse, big=True)
 def get_comments(ctx: Ctx, user: MaybeUser,
                  q: Annotated[m.GetComments, Query()]) -> dict[str, Any]:
     return {"comments": list_comments(ctx, user, CommentFilter(

@@ -13,6 +13,7 @@ from moot.actions.communities import check_user_valid
 from moot.api.json import JSONResponse, check_shape
 from moot.context import Context
 from moot.errors import IncorrectLogin, MootError
+from moot.memory import build_big
 from moot.security import read_token
 from moot.views.people import Viewer, load_viewer
 
@@ -105,10 +106,12 @@ class Api:
     def __init__(self) -> None:
         self.router = APIRouter()
 
-    def route(self, method: str, path: str, model: type[BaseModel]) -> Callable[[F], F]:
+    def route(self, method: str, path: str, model: type[BaseModel], *,
+              big: bool = False) -> Callable[[F], F]:
+        """``big``: the answer may hold hundreds of rows, and is built as a big answer
+        (moot/memory.py), never more than two at once in a process."""
         def decorate(fn: F) -> F:
-            @functools.wraps(fn)
-            def endpoint(*args: Any, **kwargs: Any) -> Any:
+            def answer(*args: Any, **kwargs: Any) -> Any:
                 data = fn(*args, **kwargs)
                 if isinstance(data, JSONResponse):
                     return data
@@ -116,14 +119,20 @@ class Api:
                     check_shape(model, data)
                 return JSONResponse(data)
 
+            async def build(*args: Any, **kwargs: Any) -> Any:
+                return await build_big(functools.partial(answer, *args, **kwargs))
+
+            # FastAPI reads the parameters through __wrapped__ (fn's), and runs a plain
+            # function on its shared thread pool.
+            endpoint = functools.wraps(fn)(build if big else answer)
             self.router.add_api_route(path, endpoint, methods=[method], response_model=None,
                                       responses={200: {"model": model}}, name=fn.__name__)
             return fn
 
         return decorate
 
-    def get(self, path: str, model: type[BaseModel]) -> Callable[[F], F]:
-        return self.route("GET", path, model)
+    def get(self, path: str, model: type[BaseModel], *, big: bool = False) -> Callable[[F], F]:
+        return self.route("GET", path, model, big=big)
 
     def post(self, path: str, model: type[BaseModel]) -> Callable[[F], F]:
         return self.route("POST", path, model)
