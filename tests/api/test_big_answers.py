@@ -1,4 +1,4 @@
-"""Thread pages and comment lists are built two at a time per process (moot/memory.py,
+"""Thread pages and comment lists are built one at a time per process (moot/memory.py,
 docs/decisions/0057): never more at once, and the requests waiting for a turn hold no thread."""
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def builds(monkeypatch: pytest.MonkeyPatch) -> Iterator[Builds]:
     counter.release.set()
 
 
-def test_big_answers_are_built_two_at_a_time_and_small_requests_pass_them(
+def test_big_answers_are_built_one_at_a_time_and_small_requests_pass_them(
         api: ApiClient, admin: str, builds: Builds) -> None:
     community = api.make_community(admin)
     post = api.make_post(admin, community["community"]["id"])

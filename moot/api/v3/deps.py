@@ -109,7 +109,7 @@ class Api:
     def route(self, method: str, path: str, model: type[BaseModel], *,
               big: bool = False) -> Callable[[F], F]:
         """``big``: the answer may hold hundreds of rows, and is built as a big answer
-        (moot/memory.py), never more than two at once in a process."""
+        (moot/memory.py), one at a time in a process."""
         def decorate(fn: F) -> F:
             def answer(*args: Any, **kwargs: Any) -> Any:
                 data = fn(*args, **kwargs)
