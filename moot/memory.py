@@ -14,10 +14,10 @@ tens of megabytes that Python and SQLite had already freed, for two reasons:
 
 Elsewhere (musl, macOS) these calls do not exist and nothing is changed.
 
-Answers built from up to a thousand rows at once (a thread page, a comment tree) are built
-one at a time per process (``build_big``): eight built at once held eight times their rows
-and their text, and Python's allocator kept much of that peak after it was freed
-(docs/decisions/0057-big-answers-one-at-a-time.md).
+Answers built from hundreds of rows at once are built a few at a time per process
+(``build_big``): a thread page one at a time, a comment list two. Eight built at once held
+eight times their rows and their text, and Python's allocator kept much of that peak after it
+was freed (docs/decisions/0057-big-answers-a-few-at-a-time.md).
 """
 
 from __future__ import annotations
@@ -87,15 +87,17 @@ def start_trimmer(every_s: float = TRIM_EVERY_S,
     return thread
 
 
-# One process runs one thread of Python at a time: a second builder would only interleave with
-# the first, adding its rows to memory and its time to the first's. Measured at scale L, two
-# at a time served no more thread pages a second than one, on either database (decision 0057).
-BIG_ANSWER_THREADS = 1
-BIG_ANSWERS = anyio.CapacityLimiter(BIG_ANSWER_THREADS)
+# One process runs one thread of Python at a time, so builders beyond a few only interleave,
+# each adding its rows to memory and its time to the others'. Measured at scale L (decision
+# 0057): thread pages (up to 1,000 comments, ~8 MB at their peak) are served as fast one at a
+# time as two; comment lists (up to 300, mostly SQL) faster two at a time than one or eight,
+# since SQLite and PostgreSQL's round trips let go of the interpreter.
+THREAD_PAGES = anyio.CapacityLimiter(1)
+COMMENT_LISTS = anyio.CapacityLimiter(2)
 
 
-async def build_big(fn: Callable[..., T], *args: Any) -> T:
-    """``fn(*args)`` on a thread, with no more than ``BIG_ANSWER_THREADS`` such builds at once
-    in this process. A request that waits for its turn waits in the event loop, holding no
-    thread, so the small requests behind it keep every thread of the shared pool."""
-    return await anyio.to_thread.run_sync(fn, *args, limiter=BIG_ANSWERS)
+async def build_big(limiter: anyio.CapacityLimiter, fn: Callable[..., T], *args: Any) -> T:
+    """``fn(*args)`` on a thread, with no more such builds at once in this process than
+    ``limiter`` lets through. A request that waits for its turn waits in the event loop,
+    holding no thread, so the small requests behind it keep every thread of the shared pool."""
+    return await anyio.to_thread.run_sync(fn, *args, limiter=limiter)

@@ -37,7 +37,7 @@ from moot.api.v3.deps import Api
 from moot.api.v3.posts import read_post, read_posts
 from moot.context import Context
 from moot.errors import MootError
-from moot.memory import build_big
+from moot.memory import COMMENT_LISTS, build_big
 from moot.security import read_token
 from moot.views.people import Viewer, load_viewer
 
@@ -81,7 +81,7 @@ class ReadDoor:
             status, body = 400, b'{"error":"rate_limit_error"}'
         else:
             read = functools.partial(self._read, scope["path"], parsed[0], user_id, parsed[1])
-            status, body = await (build_big(read) if scope["path"] in BIG
+            status, body = await (build_big(COMMENT_LISTS, read) if scope["path"] in BIG
                                   else anyio.to_thread.run_sync(read))
         await send_answer(scope, send, start, status, body)
 

@@ -17,7 +17,7 @@ from moot.actions.comments import (
 )
 from moot.actions.reports import do_create_comment_report
 from moot.errors import MootError
-from moot.memory import build_big
+from moot.memory import THREAD_PAGES, build_big
 from moot.views.comments import get_comment_view
 from moot.views.posts import get_post
 from moot.web import render, session
@@ -32,7 +32,7 @@ router = web_router()
 @router.get("/comment/{comment_id}")
 async def comment_page(request: Request, viewer: MaybeUser, comment_id: int,
                        sort: str | None = None) -> Response:
-    return await build_big(_comment_page, request, viewer, comment_id, sort)
+    return await build_big(THREAD_PAGES, _comment_page, request, viewer, comment_id, sort)
 
 
 def _comment_page(request: Request, viewer: Any, comment_id: int, sort: str | None) -> Response:

@@ -19,7 +19,7 @@ from moot.actions.posts import (
 from moot.actions.reports import do_create_post_report
 from moot.api.v3 import models as m
 from moot.errors import MootError
-from moot.memory import build_big
+from moot.memory import THREAD_PAGES, build_big
 from moot.views.communities import (
     CommunityListQuery,
     find_community_id,
@@ -69,7 +69,7 @@ def front_page(request: Request, viewer: MaybeUser, type_: str | None = None,
 async def post_page(request: Request, viewer: MaybeUser, post_id: int,
                     sort: str | None = None) -> Response:
     # Up to THREAD_LIMIT comments: built as a big answer (moot/memory.py).
-    return await build_big(_post_page, request, viewer, post_id, sort)
+    return await build_big(THREAD_PAGES, _post_page, request, viewer, post_id, sort)
 
 
 def _post_page(request: Request, viewer: Any, post_id: int, sort: str | None) -> Response:

@@ -16,6 +16,7 @@ from moot.actions.comments import (
 )
 from moot.api.v3 import models as m
 from moot.api.v3.deps import Api, Ctx, MaybeUser, User
+from moot.memory import COMMENT_LISTS
 from moot.views.comments import CommentFilter, comment_response, list_comments
 
 api = Api()
@@ -59,7 +60,7 @@ def save_comment(ctx: Ctx, user: User, form: m.SaveComment) -> dict[str, Any]:
     return comment_response(ctx, form.comment_id, user)
 
 
-@api.get("/comment/list", m.GetCommentsResponse, big=True)
+@api.get("/comment/list", m.GetCommentsResponse, big=COMMENT_LISTS)
 def get_comments(ctx: Ctx, user: MaybeUser,
                  q: Annotated[m.GetComments, Query()]) -> dict[str, Any]:
     return {"comments": list_comments(ctx, user, CommentFilter(

@@ -6,6 +6,7 @@ import functools
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
+from anyio import CapacityLimiter
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
 
@@ -107,9 +108,9 @@ class Api:
         self.router = APIRouter()
 
     def route(self, method: str, path: str, model: type[BaseModel], *,
-              big: bool = False) -> Callable[[F], F]:
+              big: CapacityLimiter | None = None) -> Callable[[F], F]:
         """``big``: the answer may hold hundreds of rows, and is built as a big answer
-        (moot/memory.py), one at a time in a process."""
+        (moot/memory.py) on that limiter's threads."""
         def decorate(fn: F) -> F:
             def answer(*args: Any, **kwargs: Any) -> Any:
                 data = fn(*args, **kwargs)
@@ -119,19 +120,24 @@ class Api:
                     check_shape(model, data)
                 return JSONResponse(data)
 
-            async def build(*args: Any, **kwargs: Any) -> Any:
-                return await build_big(functools.partial(answer, *args, **kwargs))
+            endpoint: Callable[..., Any] = answer
+            if big is not None:
+                limiter: CapacityLimiter = big
 
+                async def build(*args: Any, **kwargs: Any) -> Any:
+                    return await build_big(limiter, functools.partial(answer, *args, **kwargs))
+                endpoint = build
             # FastAPI reads the parameters through __wrapped__ (fn's), and runs a plain
             # function on its shared thread pool.
-            endpoint = functools.wraps(fn)(build if big else answer)
+            endpoint = functools.wraps(fn)(endpoint)
             self.router.add_api_route(path, endpoint, methods=[method], response_model=None,
                                       responses={200: {"model": model}}, name=fn.__name__)
             return fn
 
         return decorate
 
-    def get(self, path: str, model: type[BaseModel], *, big: bool = False) -> Callable[[F], F]:
+    def get(self, path: str, model: type[BaseModel], *,
+            big: CapacityLimiter | None = None) -> Callable[[F], F]:
         return self.route("GET", path, model, big=big)
 
     def post(self, path: str, model: type[BaseModel]) -> Callable[[F], F]:
