@@ -33,11 +33,11 @@ from moot.api.json import check_shape
 from moot.api.ratelimit import Buckets, client_ip
 from moot.api.v3 import models as m
 from moot.api.v3.comments import get_comments
-from moot.api.v3.deps import Api
+from moot.api.v3.deps import BIG_ROUTES, Api
 from moot.api.v3.posts import read_post, read_posts
 from moot.context import Context
 from moot.errors import MootError
-from moot.memory import COMMENT_LISTS, build_big
+from moot.memory import build_big
 from moot.security import read_token
 from moot.views.people import Viewer, load_viewer
 
@@ -53,8 +53,6 @@ ROUTES: dict[str, tuple[type[BaseModel], Route, type[BaseModel]]] = {
 }
 _NAMES = {path: frozenset(field.alias or name for name, field in query.model_fields.items())
           for path, (query, _route, _answer) in ROUTES.items()}
-# Built as big answers (moot/memory.py): a comment list may be a tree of hundreds.
-BIG = frozenset({"/api/v3/comment/list"})
 _CRASH = (500, b'{"error":"unknown","message":"internal server error"}')
 
 
@@ -81,8 +79,10 @@ class ReadDoor:
             status, body = 400, b'{"error":"rate_limit_error"}'
         else:
             read = functools.partial(self._read, scope["path"], parsed[0], user_id, parsed[1])
-            status, body = await (build_big(COMMENT_LISTS, read) if scope["path"] in BIG
-                                  else anyio.to_thread.run_sync(read))
+            # A big route (a comment list) is built on its limiter, as FastAPI's route is.
+            big = BIG_ROUTES.get(ROUTES[scope["path"]][1])
+            status, body = await (anyio.to_thread.run_sync(read) if big is None
+                                  else build_big(big, read))
         await send_answer(scope, send, start, status, body)
 
     def _read(self, path: str, query: BaseModel, user_id: int, token: str) -> tuple[int, bytes]:

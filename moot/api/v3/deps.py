@@ -95,6 +95,10 @@ User = Annotated[Viewer, Depends(require_viewer)]
 Admin = Annotated[Viewer, Depends(require_admin)]
 
 
+# A route declared big -> its limiter; the read door builds the same routes on the same one.
+BIG_ROUTES: dict[Callable[..., Any], CapacityLimiter] = {}
+
+
 class Api:
     """A router whose routes return plain dicts, documented (and, in tests, checked) by a model.
 
@@ -123,6 +127,7 @@ class Api:
             endpoint: Callable[..., Any] = answer
             if big is not None:
                 limiter: CapacityLimiter = big
+                BIG_ROUTES[fn] = limiter
 
                 async def build(*args: Any, **kwargs: Any) -> Any:
                     return await build_big(limiter, functools.partial(answer, *args, **kwargs))
